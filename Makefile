@@ -1,0 +1,50 @@
+# svcgen: `make run` serves the API, `make test` runs the whole suite.
+# Both bootstrap their own virtual environment in .venv from the pinned requirements.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+export HOST PORT
+
+.PHONY: run test lint migrate venv dev-venv clean goldens
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files re-run the install whenever a requirements file or pyproject.toml changes.
+$(VENV)/.runtime: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+dev-venv: $(VENV)/.dev
+
+migrate: $(VENV)/.runtime
+	$(BIN)/alembic upgrade head
+
+run: migrate
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -W error
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Golden charts under tests/golden/ change only through this command.
+goldens: $(VENV)/.dev
+	$(BIN)/python -m tests.golden_refresh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""The one exception tree of svcgen.
+
+Every error svcgen raises on purpose derives from :class:`SvcgenError`. The core
+(schemas, rules, render, archive, repository) raises these and knows nothing of
+HTTP or exit codes; ``svcgen.api.errors`` turns them into HTTP responses and
+``svcgen.cli`` into exit codes, each in exactly one place.
+
+::
+
+    SvcgenError
+    ├── BodyMalformed          the body is not JSON or YAML, or not a mapping (HTTP 400)
+    ├── TopologyInvalid        the document breaks a rule; carries every field error (422)
+    ├── TopologyNotFound       no topology of that name, or no such revision (404)
+    ├── TopologyExists         POST of a name that is taken (409)
+    └── PreconditionFailed     If-Match names a revision that is no longer current (412)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field of a topology document.
+
+    :param path: keys and list indices from the document root to the field,
+        e.g. ``("components", 1, "ports", 0, "nodePort")``; ``()`` for the root.
+    :param message: a sentence a person can act on.
+    """
+
+    path: Path
+    message: str
+
+    def as_dict(self) -> dict:
+        """``{"path": [...], "field": "components.1.ports.0.nodePort", "message": ...}``."""
+        return {
+            "path": list(self.path),
+            "field": ".".join(str(p) for p in self.path),
+            "message": self.message,
+        }
+
+
+class SvcgenError(Exception):
+    """Base of every error svcgen raises on purpose."""
+
+
+class BodyMalformed(SvcgenError):
+    """The request body cannot be parsed as JSON or YAML, or is not a mapping."""
+
+
+class TopologyInvalid(SvcgenError):
+    """The topology document breaks one or more rules.
+
+    :param errors: every :class:`FieldError` found, in document order.
+    """
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = list(errors)
+        first = self.errors[0] if self.errors else None
+        summary = f"{'.'.join(map(str, first.path)) or '(document)'}: {first.message}" if first else ""
+        super().__init__(f"the topology is invalid ({len(self.errors)} problem(s)); {summary}")
+
+
+class TopologyNotFound(SvcgenError):
+    """No topology of that name exists, or it has no such revision."""
+
+
+class TopologyExists(SvcgenError):
+    """A topology of that name exists already (create, not replace)."""
+
+
+class PreconditionFailed(SvcgenError):
+    """``If-Match`` does not name the topology's current revision."""

@@ -1,0 +1,82 @@
+"""Entry points of the core: parse a document, validate it, name its chart version.
+
+This module is what the API and the CLI call; both get the same answers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import yaml
+
+from .errors import BodyMalformed, FieldError
+
+#: The default Kubernetes ``--service-node-port-range`` (kube-apiserver
+#: ``DefaultServiceNodePortRange``: base 30000, size 2768).
+DEFAULT_NODE_PORT_RANGE = (30000, 32767)
+
+
+@dataclass(frozen=True)
+class ValidatedTopology:
+    """A topology document that passed every rule.
+
+    :param document: the document exactly as the user gave it (camelCase keys,
+        nothing defaulted); this is what is stored and what render reads.
+    :param warnings: legal-but-unusual choices, each a :class:`FieldError`.
+    """
+
+    document: dict
+    warnings: list[FieldError] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The topology's ``name``, which is also the chart's name."""
+        return self.document["name"]
+
+
+def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
+    """Parse a request body or file into a mapping.
+
+    :param data: the raw body.
+    :param content_type: a media type; ``application/json`` (or ``+json``)
+        parses as JSON, anything else as YAML, which is a superset of JSON.
+    :returns: the parsed mapping.
+    :raises BodyMalformed: the text is not JSON or YAML, or its top level is
+        not a mapping.
+    """
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BodyMalformed(f"the body is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        try:
+            doc = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise BodyMalformed(
+                f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from None
+    else:
+        try:
+            doc = yaml.safe_load(data)
+        except yaml.YAMLError as exc:
+            raise BodyMalformed(f"the body is not valid YAML: {exc}") from None
+    if not isinstance(doc, dict):
+        raise BodyMalformed(
+            "the body must be a topology document: a JSON object or YAML mapping "
+            f"with at least 'name' and 'components', not {type(doc).__name__}"
+        )
+    return doc
+
+
+def chart_version_for(document: dict, revision: int) -> str:
+    """The chart ``version`` of a revision: the document's ``chartVersion`` if set,
+    else ``0.<revision>.0`` (DESIGN section 4).
+
+    :param document: a validated topology document.
+    :param revision: the revision number, 1 for the first stored document and
+        for a chart rendered without storing.
+    """
+    return document.get("chartVersion") or f"0.{revision}.0"
