@@ -18,7 +18,7 @@ $(BIN)/python:
 # Stamp files re-run the install whenever a requirements file or pyproject.toml changes.
 $(VENV)/.runtime: $(BIN)/python requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt

@@ -80,3 +80,18 @@ def chart_version_for(document: dict, revision: int) -> str:
         for a chart rendered without storing.
     """
     return document.get("chartVersion") or f"0.{revision}.0"
+
+
+def validate_topology(
+    document: dict, *, node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE
+) -> ValidatedTopology:
+    """Validate a parsed topology document against every rule of DESIGN section 2.
+
+    :param document: a mapping from :func:`parse_document`.
+    :param node_port_range: the cluster's ``--service-node-port-range``, inclusive.
+    :returns: the document unchanged, with its warnings.
+    :raises TopologyInvalid: with one :class:`FieldError` per problem.
+    """
+    from .rules import validate  # the schemas and cross-component rules
+
+    return validate(document, node_port_range=node_port_range)

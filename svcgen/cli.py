@@ -1,0 +1,5 @@
+"""CLI placeholder."""
+
+
+def main():
+    raise SystemExit(2)
