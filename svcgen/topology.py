@@ -49,7 +49,9 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise BodyMalformed(f"the body is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+            raise BodyMalformed(
+                f"the body is not UTF-8 text: {exc.reason} at byte {exc.start}"
+            ) from None
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
         try:

@@ -1,0 +1,149 @@
+"""marshmallow fields with svcgen's strictness and error sentences.
+
+Numbers are numbers and strings are strings (DESIGN section 2): ``port: "80"`` is
+rejected, not converted, and a YAML ``yes`` where a string belongs is rejected
+with a hint to quote it. Each field's errors are sentences a person can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from marshmallow import ValidationError, fields
+
+_QUOTE_HINT = (
+    "must be a string; in YAML quote values that look like numbers, booleans or null "
+    '(write "yes", "0123", "6.10")'
+)
+
+Check = Callable[[str], list[str]]
+
+
+class Str(fields.String):
+    """A string that must arrive as a string; ``check`` returns the problems of a value."""
+
+    default_error_messages = {
+        "invalid": _QUOTE_HINT,
+        "required": "is required",
+        "null": "may not be null",
+    }
+
+    def __init__(self, *args, check: Check | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.check = check
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        if self.check:
+            problems = self.check(value)
+            if problems:
+                raise ValidationError([f"{value!r} {p}" for p in problems])
+        return value
+
+
+class Int(fields.Integer):
+    """A whole number that must arrive as a JSON/YAML number (never a string or boolean)."""
+
+    default_error_messages = {
+        "invalid": 'must be a whole number, written without quotes (e.g. 8080, not "8080")',
+        "required": "is required",
+        "null": "may not be null",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("strict", True)
+        super().__init__(*args, **kwargs)
+
+
+class Bool(fields.Boolean):
+    """``true`` or ``false``, never a string such as ``"yes"``."""
+
+    default_error_messages = {
+        "invalid": "must be true or false, without quotes",
+        "null": "may not be null",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class StrList(fields.List):
+    """A list of strings, each checked by ``check``; errors keyed by index."""
+
+    default_error_messages = {"invalid": "must be a list of strings", "null": "may not be null"}
+
+    def __init__(self, check: Check | None = None, **kwargs):
+        super().__init__(Str(check=check), **kwargs)
+
+
+class Nested(fields.Nested):
+    """A nested mapping whose type error says what was expected."""
+
+    default_error_messages = {
+        "type": "must be a mapping of fields (a JSON object / YAML map)",
+        "required": "is required",
+        "null": "may not be null",
+    }
+
+
+class NestedList(fields.List):
+    """A list of nested mappings."""
+
+    default_error_messages = {
+        "invalid": "must be a list",
+        "null": "may not be null",
+        "required": "is required",
+    }
+
+    def __init__(self, schema, **kwargs):
+        super().__init__(Nested(schema), **kwargs)
+
+
+class StrMap(fields.Field):
+    """A mapping of string to string; keys checked by ``key_check`` and values by
+    ``value_check``. Errors are keyed by the offending map key, so their path ends
+    at it (``components.0.env.LOG LEVEL``)."""
+
+    default_error_messages = {
+        "invalid": "must be a mapping of names to string values",
+        "null": "may not be null",
+    }
+
+    def __init__(
+        self,
+        key_check: Check | None = None,
+        value_check: Check | None = None,
+        *,
+        allow_numbers: bool = False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.key_check = key_check
+        self.value_check = value_check
+        self.allow_numbers = allow_numbers
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, Mapping):
+            raise self.make_error("invalid")
+        errors: dict = {}
+        for key, item in value.items():
+            problems = []
+            if not isinstance(key, str):
+                problems.append(f"the name {key!r} must be a string; quote it in YAML")
+            elif self.key_check:
+                problems += [f"the name {key!r} {p}" for p in self.key_check(key)]
+            is_number = isinstance(item, int | float) and not isinstance(item, bool)
+            if self.allow_numbers and is_number:
+                item = str(item)
+            elif not isinstance(item, str):
+                problems.append(f"the value {_QUOTE_HINT}")
+            if isinstance(item, str) and self.value_check:
+                problems += [f"the value {item!r} {p}" for p in self.value_check(item)]
+            if problems:
+                errors[key] = problems
+        if errors:
+            raise ValidationError(errors)
+        return dict(value)

@@ -1,0 +1,341 @@
+"""marshmallow schemas of the topology document (DESIGN section 2).
+
+These check each field alone: its type, its syntax, its range. Rules that need
+several fields or components at once live in :mod:`svcgen.rules`. ``load`` returns
+the document's own camelCase keys unchanged (no ``data_key``, no defaults), so what
+is stored is what the user wrote.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+
+from marshmallow import Schema, ValidationError, validate, validates_schema
+from marshmallow import fields as mf
+
+from . import k8s
+from .fields import Bool, Int, Nested, NestedList, Str, StrList, StrMap
+
+ROLES = ("frontend", "backend", "worker", "external")
+SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+
+# SemVer 2.0.0, https://semver.org (the regex the spec publishes).
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+# An OCI image reference (distribution/reference grammar): [domain[:port]/]path[:tag][@digest].
+_IMAGE = re.compile(
+    r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
+    r"(?::[0-9]+)?/)?"
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"
+)
+_SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+
+
+def _pattern(regex: re.Pattern, sentence: str):
+    return lambda value: [] if regex.match(value) else [sentence]
+
+
+def _max_len(n: int):
+    return lambda value: [f"must be no more than {n} characters"] if len(value) > n else []
+
+
+def _http_path(value: str) -> list[str]:
+    ok = value.startswith("/") and not any(c.isspace() for c in value) and len(value) <= 1024
+    return [] if ok else ["must be an absolute HTTP path starting with '/' and without spaces"]
+
+
+def _label_key(value: str) -> list[str]:
+    return k8s.qualified_name(value)
+
+
+def _annotation_key(value: str) -> list[str]:
+    # Kubernetes ValidateAnnotations lower-cases keys before checking them.
+    return k8s.qualified_name(value.lower())
+
+
+def _topology_name(value: str) -> list[str]:
+    # DNS-1123 label, at most 53: Helm's release-name limit (ValidateReleaseName).
+    return k8s.dns1123_label(value, max_length=53)
+
+
+def _component_name(value: str) -> list[str]:
+    # Objects are named <release fullname>-<component> within 63 characters: keep room for it.
+    return k8s.dns1035_label(value, max_length=50)
+
+
+class StrictSchema(Schema):
+    """A schema that refuses unknown fields, naming the nearest known one."""
+
+    class Meta:
+        unknown = "exclude"  # reported by _reject_unknown with a better sentence
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _reject_unknown(self, data, original_data, **kwargs):
+        if not isinstance(original_data, Mapping):
+            return
+        known = sorted(self.load_fields)
+        errors = {}
+        for key in original_data:
+            if key not in self.load_fields:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else "."
+                errors[key] = [f"is not a known field here{hint} Known fields: {', '.join(known)}"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PortSchema(StrictSchema):
+    """One port of a component: ``name``, ``port``, ``targetPort``, ``nodePort``, ``protocol``."""
+
+    # The container port carries this name, so it is an IANA service name (IsValidPortName).
+    name = Str(check=k8s.iana_svc_name)
+    port = Int(
+        required=True, validate=validate.Range(1, 65535, error="must be between 1 and 65535")
+    )
+    targetPort = Int(validate=validate.Range(1, 65535, error="must be between 1 and 65535"))
+    nodePort = Int(validate=validate.Range(1, 65535, error="must be between 1 and 65535"))
+    protocol = Str(
+        validate=validate.OneOf(PROTOCOLS, error="must be one of TCP, UDP or SCTP (upper case)")
+    )
+
+
+class ServiceSchema(StrictSchema):
+    """How a component's Service is made (DESIGN section 2, ``service``)."""
+
+    type = Str(
+        validate=validate.OneOf(SERVICE_TYPES, error="must be one of " + ", ".join(SERVICE_TYPES))
+    )
+    name = Str(check=k8s.dns1035_label)
+    annotations = StrMap(key_check=_annotation_key)
+    headless = Bool()
+    externalTrafficPolicy = Str(
+        validate=validate.OneOf(("Cluster", "Local"), error="must be Cluster or Local")
+    )
+    loadBalancerSourceRanges = StrList(check=k8s.cidr)
+    loadBalancerClass = Str(check=k8s.qualified_name)
+    sessionAffinity = Str(
+        validate=validate.OneOf(("None", "ClientIP"), error="must be None or ClientIP")
+    )
+    sessionAffinityTimeoutSeconds = Int(
+        validate=validate.Range(1, 86400, error="must be between 1 and 86400 seconds")
+    )
+    ipFamilyPolicy = Str(
+        validate=validate.OneOf(
+            ("SingleStack", "PreferDualStack", "RequireDualStack"),
+            error="must be SingleStack, PreferDualStack or RequireDualStack",
+        )
+    )
+    ipFamilies = StrList(
+        check=lambda v: [] if v in ("IPv4", "IPv6") else ["must be IPv4 or IPv6"],
+        validate=validate.Length(1, 2, error="must list one or two families"),
+    )
+
+
+class IngressSchema(StrictSchema):
+    """An Ingress in front of a frontend's first port."""
+
+    host = Str(check=lambda v: k8s.dns1123_subdomain(v[2:] if v.startswith("*.") else v))
+    path = Str(check=_http_path)
+    pathType = Str(
+        validate=validate.OneOf(
+            ("Prefix", "Exact", "ImplementationSpecific"),
+            error="must be Prefix, Exact or ImplementationSpecific",
+        )
+    )
+    className = Str(check=k8s.dns1123_subdomain)
+    tlsSecret = Str(check=k8s.dns1123_subdomain)
+
+
+class SecretEnvSchema(StrictSchema):
+    """An environment variable read from a Secret: a reference, never a value."""
+
+    name = Str(required=True, check=k8s.c_identifier)
+    secret = Str(required=True, check=k8s.dns1123_subdomain)
+    key = Str(
+        required=True,
+        check=lambda v: (
+            _max_len(253)(v)
+            + _pattern(_SECRET_KEY, "must consist of letters, digits, '-', '_' or '.'")(v)
+        ),
+    )
+
+
+class DependsOnSchema(StrictSchema):
+    """An edge given with the variables it sets: ``{name, env: {VAR: pattern}}``."""
+
+    name = Str(required=True)
+    env = StrMap(key_check=k8s.c_identifier, required=True)
+
+
+class DependsOnField(mf.Field):
+    """A ``dependsOn`` entry: a component name, or a :class:`DependsOnSchema` mapping."""
+
+    default_error_messages = {
+        "invalid": "must be a component name or a mapping with 'name' and 'env'"
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Mapping):
+            return DependsOnSchema().load(value)
+        raise self.make_error("invalid")
+
+
+class ResourcesSchema(StrictSchema):
+    """Container resource ``requests`` and ``limits``: resource name to quantity."""
+
+    requests = StrMap(key_check=_label_key, value_check=k8s.quantity, allow_numbers=True)
+    limits = StrMap(key_check=_label_key, value_check=k8s.quantity, allow_numbers=True)
+
+
+class ExternalSchema(StrictSchema):
+    """Where an external data source lives: a DNS ``host`` or fixed IP ``addresses``."""
+
+    host = Str()
+    addresses = StrList(
+        check=k8s.endpoint_address,
+        validate=validate.Length(1, 100, error="must list 1 to 100 addresses"),
+    )
+
+
+class PortRefField(mf.Field):
+    """A probe's port: a number 1-65535 or the name of one of the component's ports."""
+
+    default_error_messages = {
+        "invalid": "must be a port number (1-65535) or the name of one of this component's ports"
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise self.make_error("invalid")
+        if isinstance(value, int) and not 1 <= value <= 65535:
+            raise self.make_error("invalid")
+        if isinstance(value, str) and k8s.iana_svc_name(value):
+            raise self.make_error("invalid")
+        return value
+
+
+class HttpGetSchema(StrictSchema):
+    """``httpGet`` probe action."""
+
+    path = Str(required=True, check=_http_path)
+    port = PortRefField(required=True)
+    scheme = Str(validate=validate.OneOf(("HTTP", "HTTPS"), error="must be HTTP or HTTPS"))
+
+
+class TcpSocketSchema(StrictSchema):
+    """``tcpSocket`` probe action."""
+
+    port = PortRefField(required=True)
+
+
+class GrpcSchema(StrictSchema):
+    """``grpc`` probe action (a number only, as Kubernetes requires)."""
+
+    port = Int(
+        required=True, validate=validate.Range(1, 65535, error="must be between 1 and 65535")
+    )
+    service = Str()
+
+
+class ExecSchema(StrictSchema):
+    """``exec`` probe action."""
+
+    command = StrList(
+        required=True, validate=validate.Length(min=1, error="must list at least one word")
+    )
+
+
+_SECONDS = validate.Range(0, 3600, error="must be between 0 and 3600 seconds")
+_POSITIVE_SECONDS = validate.Range(1, 3600, error="must be between 1 and 3600 seconds")
+_THRESHOLD = validate.Range(1, 100, error="must be between 1 and 100")
+
+
+class ProbeSchema(StrictSchema):
+    """One Kubernetes probe: exactly one action and its timings."""
+
+    httpGet = Nested(HttpGetSchema)
+    tcpSocket = Nested(TcpSocketSchema)
+    grpc = Nested(GrpcSchema)
+    exec = Nested(ExecSchema)
+    initialDelaySeconds = Int(validate=_SECONDS)
+    periodSeconds = Int(validate=_POSITIVE_SECONDS)
+    timeoutSeconds = Int(validate=_POSITIVE_SECONDS)
+    successThreshold = Int(validate=_THRESHOLD)
+    failureThreshold = Int(validate=_THRESHOLD)
+
+    @validates_schema
+    def _one_action(self, data, **kwargs):
+        actions = [a for a in ("httpGet", "tcpSocket", "grpc", "exec") if a in data]
+        if len(actions) != 1:
+            raise ValidationError(
+                "needs exactly one action of httpGet, tcpSocket, grpc or exec"
+                + (f"; it has {', '.join(actions)}" if actions else ""),
+                "_schema",
+            )
+
+
+class ProbesSchema(StrictSchema):
+    """``probes``: ``readiness``, ``liveness``, ``startup``."""
+
+    readiness = Nested(ProbeSchema)
+    liveness = Nested(ProbeSchema)
+    startup = Nested(ProbeSchema)
+
+
+class ComponentSchema(StrictSchema):
+    """One component: a group of pods (frontend, backend, worker) or an external data source."""
+
+    name = Str(required=True, check=_component_name)
+    role = Str(
+        required=True, validate=validate.OneOf(ROLES, error="must be one of " + ", ".join(ROLES))
+    )
+    image = Str(
+        check=_pattern(
+            _IMAGE, "must be an image reference such as 'nginx:1.27' or 'ghcr.io/org/app:1.0'"
+        )
+    )
+    command = StrList()
+    args = StrList()
+    replicas = Int(validate=validate.Range(0, 1000, error="must be between 0 and 1000"))
+    ports = NestedList(
+        PortSchema, validate=validate.Length(max=100, error="may list at most 100 ports")
+    )
+    service = Nested(ServiceSchema)
+    ingress = Nested(IngressSchema)
+    env = StrMap(key_check=k8s.c_identifier)
+    secretEnv = NestedList(SecretEnvSchema)
+    dependsOn = mf.List(DependsOnField(), error_messages={"invalid": "must be a list"})
+    resources = Nested(ResourcesSchema)
+    healthPath = Str(check=_http_path)
+    probes = Nested(ProbesSchema)
+    external = Nested(ExternalSchema)
+
+
+class TopologySchema(StrictSchema):
+    """The topology document (DESIGN section 2)."""
+
+    name = Str(required=True, check=_topology_name)
+    description = Str(
+        validate=validate.Length(max=1000, error="must be no more than 1000 characters")
+    )
+    appVersion = Str(validate=validate.Length(1, 100, error="must be 1 to 100 characters"))
+    chartVersion = Str(
+        check=_pattern(
+            _SEMVER, "must be a SemVer 2 version such as 1.4.0 (no 'v', no leading zeros)"
+        )
+    )
+    labels = StrMap(key_check=_label_key, value_check=k8s.label_value)
+    components = NestedList(
+        ComponentSchema,
+        required=True,
+        validate=validate.Length(1, 200, error="must list 1 to 200 components"),
+    )
