@@ -1,0 +1,76 @@
+"""The database tables, as SQLAlchemy 2 declarative models.
+
+Only :mod:`svcgen.repository` uses these classes; everything else gets the plain
+dataclasses it returns. Schema changes go through an Alembic migration in
+``migrations/versions``; ``tests/test_migrations.py`` runs ``alembic check`` so
+that these models and the migrations never drift.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Constraint names Alembic can find again on every database (Alembic ``docs/naming.rst``).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose metadata carries :data:`NAMING_CONVENTION`."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Topology(Base):
+    """A stored topology: its name and which revision is current.
+
+    :param name: the topology's ``name`` (unique; also the chart's name).
+    :param current_revision: the number of the newest revision, 1 or more.
+    :param created_at: when the first revision was stored (UTC).
+    :param updated_at: when the newest revision was stored (UTC).
+    """
+
+    __tablename__ = "topology"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    current_revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="topology",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Revision.number",
+    )
+
+
+class Revision(Base):
+    """One stored version of a topology document; never rewritten.
+
+    :param number: 1 for the first document stored, then 2, 3, ...; unique per topology.
+    :param document: the document as JSON text, keys in the order given.
+    :param chart_version: the chart ``version`` of this revision (SemVer 2).
+    :param created_at: when it was stored (UTC).
+    """
+
+    __tablename__ = "revision"
+    __table_args__ = (UniqueConstraint("topology_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topology_id: Mapped[int] = mapped_column(ForeignKey("topology.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+    chart_version: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    topology: Mapped[Topology] = relationship(back_populates="revisions")
