@@ -1,0 +1,489 @@
+"""The topology rules, each on both sides of its boundary, with the path of the error."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from svcgen.errors import TopologyInvalid
+from svcgen.topology import validate_topology
+
+
+def base() -> dict:
+    """A small valid topology: a NodePort frontend calling a ClusterIP backend calling a DB."""
+    return {
+        "name": "shop",
+        "components": [
+            {
+                "name": "web",
+                "role": "frontend",
+                "image": "nginx:1.27",
+                "ports": [{"name": "http", "port": 80, "nodePort": 30008}],
+                "dependsOn": ["api"],
+            },
+            {
+                "name": "api",
+                "role": "backend",
+                "image": "ghcr.io/example/api:1.0",
+                "ports": [{"port": 8080}],
+                "dependsOn": ["db"],
+            },
+            {"name": "db", "role": "external", "external": {"host": "db.example.com"}},
+        ],
+    }
+
+
+def with_(path: str, value, doc: dict | None = None) -> dict:
+    """A copy of ``doc`` (default :func:`base`) with the dotted ``path`` set to ``value``;
+    the value ``DELETE`` removes the key."""
+    doc = copy.deepcopy(doc or base())
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+    node = doc
+    for p in parents:
+        node = node.setdefault(p, {}) if isinstance(node, dict) else node[p]
+    if value is DELETE:
+        del node[last]
+    else:
+        node[last] = value
+    return doc
+
+
+DELETE = object()
+
+
+def errors_of(doc: dict, **kwargs) -> dict[str, str]:
+    """``{dotted path: message}`` of every error, or ``{}`` when the document is valid."""
+    try:
+        validate_topology(doc, **kwargs)
+    except TopologyInvalid as exc:
+        return {".".join(map(str, e.path)): e.message for e in exc.errors}
+    return {}
+
+
+def test_base_is_valid_without_warnings():
+    assert errors_of(base()) == {}
+    assert validate_topology(base()).warnings == []
+
+
+# (path, value, the error's path or None when valid)
+CASES = [
+    # topology name: DNS-1123 label, at most 53 (Helm's release-name limit)
+    ("name", "a" * 53, None),
+    ("name", "a" * 54, "name"),
+    ("name", "1shop", None),
+    ("name", "Shop", "name"),
+    ("name", "shop.v2", "name"),
+    ("name", "shop-", "name"),
+    ("name", 5, "name"),
+    # component name: DNS-1035 label (Service name syntax)
+    ("components.0.name", "web-v2", None),
+    ("components.0.name", "1web", "components.0.name"),
+    ("components.0.name", "web_v2", "components.0.name"),
+    ("components.0.name", "Web", "components.0.name"),
+    # port name: IANA service name (the container port carries it)
+    ("components.0.ports.0.name", "a" * 15, None),
+    ("components.0.ports.0.name", "a" * 16, "components.0.ports.0.name"),
+    ("components.0.ports.0.name", "8080", "components.0.ports.0.name"),
+    ("components.0.ports.0.name", "http--alt", "components.0.ports.0.name"),
+    ("components.0.ports.0.name", "HTTP", "components.0.ports.0.name"),
+    # port and targetPort: 1..65535, numbers only
+    ("components.1.ports.0.port", 1, None),
+    ("components.1.ports.0.port", 65535, None),
+    ("components.1.ports.0.port", 0, "components.1.ports.0.port"),
+    ("components.1.ports.0.port", 65536, "components.1.ports.0.port"),
+    ("components.1.ports.0.port", "8080", "components.1.ports.0.port"),
+    ("components.1.ports.0.port", True, "components.1.ports.0.port"),
+    ("components.1.ports.0.port", 80.5, "components.1.ports.0.port"),
+    ("components.1.ports.0.targetPort", 65535, None),
+    ("components.1.ports.0.targetPort", 0, "components.1.ports.0.targetPort"),
+    # protocol
+    ("components.1.ports.0.protocol", "SCTP", None),
+    ("components.1.ports.0.protocol", "tcp", "components.1.ports.0.protocol"),
+    ("components.1.ports.0.protocol", "HTTP", "components.1.ports.0.protocol"),
+    # nodePort: inside 30000-32767, only on NodePort / LoadBalancer
+    ("components.0.ports.0.nodePort", 30000, None),
+    ("components.0.ports.0.nodePort", 32767, None),
+    ("components.0.ports.0.nodePort", 29999, "components.0.ports.0.nodePort"),
+    ("components.0.ports.0.nodePort", 32768, "components.0.ports.0.nodePort"),
+    ("components.1.ports.0.nodePort", 30080, "components.1.ports.0.nodePort"),
+    # Service types by role
+    ("components.0.service", {"type": "LoadBalancer"}, None),
+    ("components.0.service", {"type": "ExternalName"}, "components.0.service.type"),
+    ("components.0.service", {"type": "nodeport"}, "components.0.service.type"),
+    ("components.1.service", {"type": "ExternalName"}, "components.1.service.type"),
+    ("components.2.service", {"type": "ClusterIP"}, "components.2.service.type"),
+    ("components.2.service", {"type": "ExternalName"}, None),
+    # headless only on ClusterIP
+    ("components.1.service", {"headless": True}, None),
+    ("components.0.service", {"headless": True}, "components.0.service.headless"),
+    ("components.1.service", {"headless": "yes"}, "components.1.service.headless"),
+    # traffic policy and LoadBalancer-only fields
+    ("components.0.service", {"externalTrafficPolicy": "Local"}, None),
+    (
+        "components.1.service",
+        {"externalTrafficPolicy": "Cluster"},
+        "components.1.service.externalTrafficPolicy",
+    ),
+    (
+        "components.0.service",
+        {"externalTrafficPolicy": "Global"},
+        "components.0.service.externalTrafficPolicy",
+    ),
+    (
+        "components.0.service",
+        {"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.0/8"]},
+        None,
+    ),
+    (
+        "components.0.service",
+        {"loadBalancerSourceRanges": ["10.0.0.0/8"]},
+        "components.0.service.loadBalancerSourceRanges",
+    ),
+    (
+        "components.0.service",
+        {"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.0/33"]},
+        "components.0.service.loadBalancerSourceRanges.0",
+    ),
+    (
+        "components.0.service",
+        {"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.1"]},
+        "components.0.service.loadBalancerSourceRanges.0",
+    ),
+    ("components.0.service", {"type": "LoadBalancer", "loadBalancerClass": "example.com/lb"}, None),
+    (
+        "components.0.service",
+        {"loadBalancerClass": "example.com/lb"},
+        "components.0.service.loadBalancerClass",
+    ),
+    (
+        "components.0.service",
+        {"type": "LoadBalancer", "loadBalancerClass": "example.com/a/b"},
+        "components.0.service.loadBalancerClass",
+    ),
+    # session affinity
+    (
+        "components.1.service",
+        {"sessionAffinity": "ClientIP", "sessionAffinityTimeoutSeconds": 86400},
+        None,
+    ),
+    (
+        "components.1.service",
+        {"sessionAffinity": "ClientIP", "sessionAffinityTimeoutSeconds": 86401},
+        "components.1.service.sessionAffinityTimeoutSeconds",
+    ),
+    (
+        "components.1.service",
+        {"sessionAffinity": "ClientIP", "sessionAffinityTimeoutSeconds": 0},
+        "components.1.service.sessionAffinityTimeoutSeconds",
+    ),
+    ("components.1.service", {"sessionAffinity": "Cookie"}, "components.1.service.sessionAffinity"),
+    # IP families
+    (
+        "components.1.service",
+        {"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv4", "IPv6"]},
+        None,
+    ),
+    (
+        "components.1.service",
+        {"ipFamilyPolicy": "SingleStack", "ipFamilies": ["IPv4", "IPv6"]},
+        "components.1.service.ipFamilyPolicy",
+    ),
+    (
+        "components.1.service",
+        {"ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv4", "IPv4"]},
+        "components.1.service.ipFamilies.1",
+    ),
+    ("components.1.service", {"ipFamilies": ["IPv5"]}, "components.1.service.ipFamilies.0"),
+    (
+        "components.2.service",
+        {"ipFamilyPolicy": "SingleStack"},
+        "components.2.service.ipFamilyPolicy",
+    ),
+    # annotations: key syntax (lower-cased first) and total size
+    ("components.0.service", {"annotations": {"Example.COM/Owner": "Team A: anything!"}}, None),
+    (
+        "components.0.service",
+        {"annotations": {"my key": "x"}},
+        "components.0.service.annotations.my key",
+    ),
+    ("components.0.service", {"annotations": {"a": "x" * (256 * 1024 - 1)}}, None),
+    (
+        "components.0.service",
+        {"annotations": {"a": "x" * (256 * 1024)}},
+        "components.0.service.annotations",
+    ),
+    ("components.0.service", {"annotations": {"a": 1}}, "components.0.service.annotations.a"),
+    # labels: syntax, and never the chart's own keys
+    ("labels", {"team": "payments", "example.com/tier": "Backend"}, None),
+    ("labels", {"team": "web server"}, "labels.team"),
+    ("labels", {"team": "x" * 64}, "labels.team"),
+    ("labels", {"app.kubernetes.io/name": "x"}, "labels.app.kubernetes.io/name"),
+    ("labels", {"helm.sh/chart": "x"}, "labels.helm.sh/chart"),
+    # ExternalName host: a DNS name, never an IP; one trailing dot allowed
+    ("components.2.external.host", "db.example.com.", None),
+    ("components.2.external.host", "10.1.2.3", "components.2.external.host"),
+    ("components.2.external.host", "Db.Example.com", "components.2.external.host"),
+    ("components.2.external.host", "my_db.example.com", "components.2.external.host"),
+    ("components.2.external.host", "a" * 254, "components.2.external.host"),
+    # external addresses: IPs, non-special, with ports
+    ("components.2.external", {"addresses": ["192.0.2.10", "2001:db8::10"]}, "components.2.ports"),
+    ("components.2.external", {"addresses": ["999.0.2.10"]}, "components.2.external.addresses.0"),
+    ("components.2.external", {"addresses": ["127.0.0.1"]}, "components.2.external.addresses.0"),
+    (
+        "components.2.external",
+        {"host": "db.example.com", "addresses": ["192.0.2.10"]},
+        "components.2.external",
+    ),
+    ("components.2.external", DELETE, "components.2.external"),
+    # roles
+    ("components.2.image", "postgres:16", "components.2.image"),
+    ("components.1.image", DELETE, "components.1.image"),
+    ("components.1.ports", [], "components.1.ports"),
+    ("components.1.ingress", {"host": "api.example.com"}, "components.1.ingress"),
+    ("components.0.ingress", {"host": "*.example.com", "path": "/"}, None),
+    ("components.1.role", "database", "components.1.role"),
+    # replicas
+    ("components.1.replicas", 0, None),
+    ("components.1.replicas", 1000, None),
+    ("components.1.replicas", 1001, "components.1.replicas"),
+    ("components.1.replicas", -1, "components.1.replicas"),
+    # env: C identifiers, string values only
+    ("components.1.env", {"LOG_LEVEL": "info", "_X": ""}, None),
+    ("components.1.env", {"LOG-LEVEL": "info"}, "components.1.env.LOG-LEVEL"),
+    ("components.1.env", {"DEBUG": True}, "components.1.env.DEBUG"),
+    ("components.1.env", {"RETRIES": 3}, "components.1.env.RETRIES"),
+    # secretEnv
+    (
+        "components.1.secretEnv",
+        [{"name": "DB_PASSWORD", "secret": "shop-db", "key": "password"}],
+        None,
+    ),
+    (
+        "components.1.secretEnv",
+        [{"name": "DB_PASSWORD", "secret": "Shop_DB", "key": "password"}],
+        "components.1.secretEnv.0.secret",
+    ),
+    (
+        "components.1.secretEnv",
+        [{"name": "DB_PASSWORD", "secret": "shop-db"}],
+        "components.1.secretEnv.0.key",
+    ),
+    # resources: quantities
+    (
+        "components.1.resources",
+        {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": 1}},
+        None,
+    ),
+    (
+        "components.1.resources",
+        {"requests": {"cpu": "lots"}},
+        "components.1.resources.requests.cpu",
+    ),
+    # images
+    ("components.1.image", "localhost:5000/team/api@sha256:" + "a" * 64, None),
+    ("components.1.image", "nginx latest", "components.1.image"),
+    # chartVersion: SemVer 2
+    ("chartVersion", "1.4.0", None),
+    ("chartVersion", "1.0.0-rc.1+build.5", None),
+    ("chartVersion", "v1.2.3", "chartVersion"),
+    ("chartVersion", "1.2", "chartVersion"),
+    ("chartVersion", "01.2.3", "chartVersion"),
+    ("appVersion", 1.1, "appVersion"),
+    # healthPath
+    ("components.1.healthPath", "/healthz", None),
+    ("components.1.healthPath", "healthz", "components.1.healthPath"),
+    # unknown fields are refused where they stand
+    ("components.1.ports.0.targetport", 80, "components.1.ports.0.targetport"),
+    ("components.1.prots", [], "components.1.prots"),
+    ("nmae", "x", "nmae"),
+    ("components", [], "components"),
+    ("components", "web", "components"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "error_path"), CASES, ids=[f"{c[0]}={str(c[1])[:30]}" for c in CASES]
+)
+def test_rule_boundary(path, value, error_path):
+    errors = errors_of(with_(path, value))
+    if error_path is None:
+        assert errors == {}
+    else:
+        assert error_path in errors, errors
+        assert errors[error_path].strip(), "every error carries a sentence"
+
+
+def test_node_port_range_is_configurable():
+    doc = with_("components.0.ports.0.nodePort", 20080)
+    assert "components.0.ports.0.nodePort" in errors_of(doc)
+    assert errors_of(doc, node_port_range=(20000, 22767)) == {}
+    assert "components.0.ports.0.nodePort" in errors_of(base(), node_port_range=(20000, 22767))
+
+
+def test_several_ports_need_names_and_unique_pairs():
+    ports = [{"port": 80}, {"port": 443}]
+    assert set(errors_of(with_("components.1.ports", ports))) == {
+        "components.1.ports.0.name",
+        "components.1.ports.1.name",
+    }
+    same = [{"name": "a", "port": 53}, {"name": "b", "port": 53, "protocol": "TCP"}]
+    assert "components.1.ports.1" in errors_of(with_("components.1.ports", same))
+    dns = [{"name": "dns", "port": 53}, {"name": "dns-udp", "port": 53, "protocol": "UDP"}]
+    assert errors_of(with_("components.1.ports", dns)) == {}
+    dup_names = [{"name": "a", "port": 1}, {"name": "a", "port": 2}]
+    assert "components.1.ports.1.name" in errors_of(with_("components.1.ports", dup_names))
+
+
+def test_node_ports_belong_to_one_service():
+    doc = with_("components.1.service", {"type": "NodePort"})
+    doc = with_("components.1.ports.0.nodePort", 30008, doc)
+    assert "components.1.ports.0.nodePort" in errors_of(doc)
+    # within one Service, the same port on TCP and UDP may share one nodePort
+    ports = [
+        {"name": "dns", "port": 53, "nodePort": 30053},
+        {"name": "dns-udp", "port": 53, "protocol": "UDP", "nodePort": 30053},
+    ]
+    assert errors_of(with_("components.0.ports", ports)) == {}
+    ports[1]["port"] = 54
+    assert "components.0.ports.1.nodePort" in errors_of(with_("components.0.ports", ports))
+
+
+def test_dependency_rules():
+    assert "components.1.dependsOn.0" in errors_of(with_("components.1.dependsOn", ["nope"]))
+    assert "components.1.dependsOn.0" in errors_of(with_("components.1.dependsOn", ["api"]))
+    assert "components.1.dependsOn.1" in errors_of(with_("components.1.dependsOn", ["db", "db"]))
+    assert "components.2.dependsOn" in errors_of(with_("components.2.dependsOn", ["api"]))
+    doc = base()
+    doc["components"].append(
+        {"name": "jobs", "role": "worker", "image": "busybox", "dependsOn": ["api"]}
+    )
+    assert errors_of(doc) == {}
+    doc["components"][0]["dependsOn"] = ["api", "jobs"]
+    assert "components.0.dependsOn.1" in errors_of(doc)
+
+
+def test_edge_env_patterns():
+    edge = {"name": "api", "env": {"API_URL": "http://{host}:{port}/v1"}}
+    assert errors_of(with_("components.0.dependsOn", [edge])) == {}
+    named = {"name": "web", "env": {"WEB": "{host}:{port.http}"}}
+    assert errors_of(with_("components.1.dependsOn", ["db", named])) == {}
+    typo = {"name": "api", "env": {"API_URL": "http://{hots}:{port}"}}
+    assert "components.0.dependsOn.0.env.API_URL" in errors_of(
+        with_("components.0.dependsOn", [typo])
+    )
+    unknown_port = {"name": "api", "env": {"API_URL": "{port.grpc}"}}
+    assert "components.0.dependsOn.0.env.API_URL" in errors_of(
+        with_("components.0.dependsOn", [unknown_port])
+    )
+    no_ports = {"name": "db", "env": {"DB": "{host}:{port}"}}
+    assert "components.1.dependsOn.0.env.DB" in errors_of(
+        with_("components.1.dependsOn", [no_ports])
+    )
+
+
+def test_each_env_variable_is_set_once():
+    doc = with_("components.0.env", {"API_HOST": "x"})
+    assert "components.0.dependsOn.0" in errors_of(doc)
+    doc = with_("components.1.secretEnv", [{"name": "LOG", "secret": "s", "key": "k"}])
+    doc = with_("components.1.env", {"LOG": "x"}, doc)
+    assert "components.1.secretEnv.0.name" in errors_of(doc)
+
+
+def test_names_unique_also_as_values_keys():
+    doc = base()
+    doc["components"].append(dict(doc["components"][1]))
+    assert "components.3.name" in errors_of(doc)
+    doc = base()
+    doc["components"].append({**doc["components"][1], "name": "api-", "dependsOn": []})
+    assert "components.3.name" in errors_of(doc)  # 'api-' is no DNS-1035 label anyway
+    doc = with_("components.1.name", "orders-db")
+    doc["components"][0]["dependsOn"] = ["orders-db"]
+    doc["components"].append(
+        {"name": "orders--db", "role": "external", "external": {"host": "x.example.com"}}
+    )
+    assert "components.3.name" in errors_of(doc)
+    doc = with_("components.1.name", "network-policy")
+    doc["components"][0]["dependsOn"] = ["network-policy"]
+    assert "networkPolicy" in errors_of(doc)["components.1.name"]
+
+
+def test_fixed_service_names_unique():
+    doc = with_("components.0.service", {"name": "shop"})
+    doc = with_("components.1.service", {"name": "shop"}, doc)
+    assert "components.1.service.name" in errors_of(doc)
+
+
+def test_workers_have_no_ports_and_no_service():
+    worker = {"name": "jobs", "role": "worker", "image": "busybox", "ports": [{"port": 80}]}
+    doc = base()
+    doc["components"].append(worker)
+    assert "components.3.ports" in errors_of(doc)
+
+
+def test_probe_ports_name_a_port():
+    probes = {"readiness": {"httpGet": {"path": "/", "port": "http"}}}
+    assert errors_of(with_("components.0.probes", probes)) == {}
+    probes = {"readiness": {"httpGet": {"path": "/", "port": "admin"}}}
+    assert "components.0.probes.readiness.httpGet.port" in errors_of(
+        with_("components.0.probes", probes)
+    )
+    two = {"readiness": {"httpGet": {"path": "/", "port": 80}, "tcpSocket": {"port": 80}}}
+    assert "components.0.probes.readiness" in errors_of(with_("components.0.probes", two))
+
+
+def test_unknown_field_suggests_the_known_one():
+    errors = errors_of(with_("components.1.ports.0.targetport", 80))
+    assert "did you mean 'targetPort'" in errors["components.1.ports.0.targetport"]
+
+
+def test_quoted_number_error_says_how_to_fix():
+    message = errors_of(with_("components.1.ports.0.port", "8080"))["components.1.ports.0.port"]
+    assert "without quotes" in message
+
+
+def test_every_problem_is_reported_at_once():
+    doc = with_("components.1.ports.0.port", 0)
+    doc = with_("components.0.image", 3, doc)
+    doc = with_("name", "Bad", doc)
+    assert {"name", "components.0.image", "components.1.ports.0.port"} <= set(errors_of(doc))
+
+
+WARNINGS = [
+    ("components.1.service", {"type": "NodePort"}, "components.1.service.type"),
+    ("components.1.service", {"type": "LoadBalancer"}, "components.1.service.type"),
+    ("components.1.dependsOn", [], "components.2.name"),
+    ("components.0.dependsOn", [], "components.1.name"),
+    (
+        "components.1.service",
+        {"sessionAffinityTimeoutSeconds": 60},
+        "components.1.service.sessionAffinityTimeoutSeconds",
+    ),
+    ("components.1.env", {"DB_PASSWORD": "hunter2"}, "components.1.env.DB_PASSWORD"),
+    (
+        "components.0.service",
+        {"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.1/8"]},
+        "components.0.service.loadBalancerSourceRanges.0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "warning_path"), WARNINGS)
+def test_warnings(path, value, warning_path):
+    result = validate_topology(with_(path, value))
+    paths = {".".join(map(str, w.path)): w.message for w in result.warnings}
+    assert warning_path in paths
+    assert paths[warning_path].strip()
+
+
+def test_frontend_clusterip_with_ingress_is_no_warning():
+    doc = with_("components.0.service", {"type": "ClusterIP"})
+    doc = with_("components.0.ports.0.nodePort", DELETE, doc)
+    assert validate_topology(doc).warnings[0].path == ("components", 0, "service", "type")
+    doc = with_("components.0.ingress", {"host": "shop.example.com"}, doc)
+    assert validate_topology(doc).warnings == []
+
+
+def test_document_is_returned_unchanged():
+    doc = base()
+    assert validate_topology(copy.deepcopy(doc)).document == doc
