@@ -1,5 +1,135 @@
-"""CLI placeholder."""
+"""The ``svcgen`` command line: offline validation and rendering for pipelines.
+
+``svcgen validate FILE`` and ``svcgen render FILE -o DIR`` need no server and no
+database; they call the same core as the HTTP API. Exit codes: 0 success, 1 the
+topology is malformed or invalid, 2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import BodyMalformed, FieldError, TopologyInvalid
+from .topology import (
+    DEFAULT_NODE_PORT_RANGE,
+    ValidatedTopology,
+    chart_version_for,
+    parse_document,
+    validate_topology,
+)
 
 
+class NodePortRange(click.ParamType):
+    """``LOW-HIGH``, the cluster's ``--service-node-port-range`` (kube-apiserver flag)."""
+
+    name = "LOW-HIGH"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            low, high = (int(part) for part in value.split("-"))
+        except ValueError:
+            self.fail(f"{value!r} is not a range such as 30000-32767", param, ctx)
+        if not 1 <= low <= high <= 65535:
+            self.fail(f"{value!r}: need 1 <= LOW <= HIGH <= 65535", param, ctx)
+        return (low, high)
+
+
+_range_option = click.option(
+    "--node-port-range",
+    type=NodePortRange(),
+    default="-".join(map(str, DEFAULT_NODE_PORT_RANGE)),
+    show_default=True,
+    help="The cluster's --service-node-port-range.",
+)
+
+
+def _load(file, node_port_range) -> ValidatedTopology:
+    """Read, parse and validate; report problems on stderr and exit 1."""
+    name = getattr(file, "name", "<stdin>")
+    content_type = "application/json" if str(name).endswith(".json") else "application/yaml"
+    try:
+        return validate_topology(
+            parse_document(file.read(), content_type), node_port_range=node_port_range
+        )
+    except BodyMalformed as exc:
+        click.echo(f"{name}: {exc}", err=True)
+    except TopologyInvalid as exc:
+        for error in exc.errors:
+            click.echo(f"{name}: error: {_where(error)}: {error.message}", err=True)
+    sys.exit(1)
+
+
+def _where(error: FieldError) -> str:
+    return ".".join(map(str, error.path)) or "(document)"
+
+
+def _print_warnings(file, topology: ValidatedTopology) -> None:
+    for warning in topology.warnings:
+        click.echo(
+            f"{getattr(file, 'name', '<stdin>')}: warning: {_where(warning)}: {warning.message}",
+            err=True,
+        )
+
+
+@click.group()
+@click.version_option(package_name="svcgen")
 def main():
-    raise SystemExit(2)
+    """svcgen: application topologies in, Helm charts whose Services have the right types out."""
+
+
+@main.command()
+@click.argument("file", type=click.File("rb"))
+@_range_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+def validate(file, node_port_range, as_json):
+    """Validate the topology in FILE (YAML or JSON; '-' for stdin) without storing it."""
+    topology = _load(file, node_port_range)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"valid": True, "warnings": [w.as_dict() for w in topology.warnings]}, indent=2
+            )
+        )
+    else:
+        _print_warnings(file, topology)
+        click.echo(f"{topology.name}: valid ({len(topology.warnings)} warning(s))")
+
+
+@main.command()
+@click.argument("file", type=click.File("rb"))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the chart into, as DIR/<name>/.",
+)
+@click.option(
+    "--package",
+    "package",
+    is_flag=True,
+    help="Also write the reproducible archive DIR/<name>-<version>.tgz.",
+)
+@_range_option
+def render(file, out_dir, package, node_port_range):
+    """Render the Helm chart of the topology in FILE into DIR/<name>/."""
+    from .archive import build_archive
+    from .render import render_chart, write_chart_dir
+
+    topology = _load(file, node_port_range)
+    _print_warnings(file, topology)
+    version = chart_version_for(topology.document, 1)
+    files = render_chart(topology.document, version)
+    chart_dir = write_chart_dir(files, topology.name, out_dir)
+    click.echo(str(chart_dir))
+    if package:
+        archive = out_dir / f"{topology.name}-{version}.tgz"
+        archive.write_bytes(build_archive(topology.name, files))
+        click.echo(str(archive))

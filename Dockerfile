@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# svcgen: multi-stage build, slim base, non-root, gunicorn as the entry point.
+
+FROM python:3.11-slim-bookworm AS build
+WORKDIR /src
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/venv
+COPY requirements.txt pyproject.toml README.md ./
+RUN /opt/venv/bin/pip install -r requirements.txt
+COPY svcgen/ svcgen/
+RUN /opt/venv/bin/pip install --no-deps .
+
+FROM python:3.11-slim-bookworm
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    HOST=0.0.0.0 \
+    PORT=8000 \
+    WORKERS=2 \
+    SVCGEN_TEMPLATES=/app/charts_templates \
+    DATABASE_URL=sqlite:////data/svcgen.db
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin svcgen \
+    && mkdir -p /data && chown svcgen /data
+WORKDIR /app
+COPY --from=build /opt/venv /opt/venv
+COPY app.py alembic.ini ./
+COPY charts_templates/ charts_templates/
+COPY migrations/ migrations/
+USER 10001
+EXPOSE 8000
+VOLUME ["/data"]
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/healthz\", timeout=2)"]
+# Migrations first, then gunicorn; exec so gunicorn gets SIGTERM and shuts down gracefully.
+CMD ["sh", "-c", "alembic upgrade head && exec gunicorn --workers \"$WORKERS\" --bind \"$HOST:$PORT\" --access-logfile - app:app"]
