@@ -1,0 +1,59 @@
+"""Parsing bodies and files into documents, and chart versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from svcgen.errors import BodyMalformed, TopologyInvalid
+from svcgen.topology import chart_version_for, parse_document, validate_topology
+
+from .examples import EXAMPLES
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_validates_unchanged(path: Path):
+    document = parse_document(path.read_bytes(), "application/yaml")
+    assert document == yaml.safe_load(path.read_text())
+    assert validate_topology(document).document == document
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_json_and_yaml_give_the_same_document(path: Path):
+    document = yaml.safe_load(path.read_text())
+    assert parse_document(json.dumps(document), "application/json; charset=utf-8") == document
+    assert parse_document(json.dumps(document).encode(), None) == document  # JSON is YAML
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "says"),
+    [
+        (b"{", "application/json", "not valid JSON"),
+        (b"name: [", "application/yaml", "not valid YAML"),
+        (b"- a\n- b\n", "application/yaml", "not list"),
+        (b"42", "application/json", "not int"),
+        (b"", "application/yaml", "not NoneType"),
+        (b"\xff\xfe", "application/yaml", "not UTF-8"),
+    ],
+)
+def test_malformed_bodies_are_refused_with_a_reason(body, content_type, says):
+    with pytest.raises(BodyMalformed, match=says):
+        parse_document(body, content_type)
+
+
+def test_yaml_values_keep_their_yaml_types_and_are_refused_where_a_string_belongs():
+    doc = parse_document(EXAMPLES[0].read_text() + "\n", "application/yaml")
+    doc["appVersion"] = parse_document("v: 6.10", "application/yaml")["v"]
+    with pytest.raises(TopologyInvalid) as info:
+        validate_topology(doc)
+    assert [e.path for e in info.value.errors] == [("appVersion",)]
+    assert "quote" in info.value.errors[0].message
+
+
+def test_chart_version_is_server_set_unless_the_document_sets_it():
+    assert chart_version_for({"name": "shop"}, 1) == "0.1.0"
+    assert chart_version_for({"name": "shop"}, 12) == "0.12.0"
+    assert chart_version_for({"name": "shop", "chartVersion": "1.4.0"}, 12) == "1.4.0"
