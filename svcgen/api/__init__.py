@@ -1,5 +1,61 @@
-"""HTTP API (filled in by the API work)."""
+"""The HTTP API of svcgen: a Flask app built by :func:`create_app`.
+
+Modules, one concern each: ``errors`` (every exception to a JSON response, in
+one place), ``bodies`` (request bodies: content type, parsing, validation),
+``storage`` (the database session of a request), ``schemas`` and ``apidoc``
+(the OpenAPI document), ``views`` (response bodies and chart downloads), and the
+blueprints ``topologies``, ``revisions``, ``charts``, ``documents`` (validate
+and render without storing) and ``health``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
+from ..topology import DEFAULT_NODE_PORT_RANGE
+from . import charts, documents, errors, health, revisions, storage, topologies
+from .apidoc import SvcgenApi
 
 
-def create_app(test_config=None):
-    raise NotImplementedError
+def create_app(test_config: Mapping | None = None) -> Flask:
+    """Build the svcgen app (Flask's application-factory pattern).
+
+    Settings, later ones winning: the defaults below; environment variables
+    ``SVCGEN_<KEY>`` (values parsed as JSON, e.g. ``SVCGEN_MAX_CONTENT_LENGTH=2097152``);
+    then ``test_config``. ``DATABASE_URL``, unless given by one of those, comes
+    from :func:`svcgen.config.database_url`, as Alembic's does.
+
+    :param test_config: settings that override everything else, e.g.
+        ``{"TESTING": True, "DATABASE_URL": "sqlite:///..."}``.
+    :returns: the app, with its database engine created and its blueprints registered.
+        The schema is not created here: run ``alembic upgrade head`` first.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        API_TITLE="svcgen",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=DEFAULT_MAX_CONTENT_LENGTH,
+        NODE_PORT_RANGE=DEFAULT_NODE_PORT_RANGE,
+    )
+    app.config.from_prefixed_env("SVCGEN")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = database_url()
+    app.json.sort_keys = False  # documents keep the key order they were given in
+
+    storage.init_app(app)
+    api = SvcgenApi(app)
+    errors.init_app(app)
+    api.register_blueprint(topologies.blp, url_prefix="/api/v1")
+    api.register_blueprint(revisions.blp, url_prefix="/api/v1")
+    api.register_blueprint(charts.blp, url_prefix="/api/v1")
+    api.register_blueprint(documents.blp, url_prefix="/api/v1")
+    api.register_blueprint(health.blp)
+    return app

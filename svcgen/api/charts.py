@@ -1,0 +1,54 @@
+"""``/api/v1/topologies/{name}/chart``: a stored revision's Helm chart."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import repository
+from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
+from .schemas import RevisionArgsSchema
+from .storage import open_session
+from .views import chart_files, chart_response
+
+blp = Blueprint("charts", __name__, description="Helm charts of stored topologies.")
+
+
+def _revision(name: str, revision: int | None) -> repository.StoredRevision:
+    with open_session() as session, session.begin():
+        if revision is None:
+            return repository.get_topology(session, name).revision
+        return repository.get_revision(session, name, revision)
+
+
+@blp.route("/topologies/<name>/chart")
+class Chart(MethodView):
+    """The chart archive of a revision."""
+
+    @blp.arguments(RevisionArgsSchema, location="query", as_kwargs=True)
+    @blp.doc(responses={200: {"content": ARCHIVE_CONTENT}})
+    @blp.response(
+        200,
+        content_type="application/gzip",
+        description="The chart, a reproducible .tgz; its ETag is the sha256 of the bytes",
+        headers=ETAG_HEADER,
+    )
+    @error_responses(blp, 404)
+    def get(self, name: str, revision: int | None):
+        """Download a topology's chart (the current revision, or ?revision=n)"""
+        found = _revision(name, revision)
+        return chart_response(found.document, found.chart_version)
+
+
+@blp.route("/topologies/<name>/chart/files")
+class ChartFiles(MethodView):
+    """The chart's files, for previews."""
+
+    @blp.arguments(RevisionArgsSchema, location="query", as_kwargs=True)
+    @blp.doc(responses={200: {"content": FILES_CONTENT}})
+    @blp.response(200, description="{path relative to the chart root: text}")
+    @error_responses(blp, 404)
+    def get(self, name: str, revision: int | None):
+        """A topology's chart files as JSON (the current revision, or ?revision=n)"""
+        found = _revision(name, revision)
+        return chart_files(found.document, found.chart_version)

@@ -1,0 +1,113 @@
+"""Every error of the API as JSON, in this one place.
+
+svcgen's own exceptions (:mod:`svcgen.errors`) map to status codes through
+:data:`STATUS`; HTTP exceptions (unknown route, wrong method, body too large,
+unsupported media type, bad query parameters) keep their codes; anything else is
+a 500 whose body says nothing of its cause (the cause goes to the log). Every
+body has the shape flask-smorest documents::
+
+    {"code": 422, "status": "Unprocessable Entity", "message": "...",
+     "errors": [{"path": ["components", 1, "ports", 0, "nodePort"],
+                 "field": "components.1.ports.0.nodePort", "message": "..."}]}
+
+``errors`` appears on 422 only, and on a 200 from ``/validate`` the same list
+shape is used for ``warnings``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.http import HTTP_STATUS_CODES
+
+from ..errors import (
+    BodyMalformed,
+    FieldError,
+    PreconditionFailed,
+    SvcgenError,
+    TopologyExists,
+    TopologyInvalid,
+    TopologyNotFound,
+)
+
+#: The status code of each of svcgen's own errors.
+STATUS: dict[type[SvcgenError], int] = {
+    BodyMalformed: 400,
+    TopologyNotFound: 404,
+    TopologyExists: 409,
+    PreconditionFailed: 412,
+    TopologyInvalid: 422,
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers; this replaces flask-smorest's HTTP exception handler.
+
+    :param app: the app, after its :class:`flask_smorest.Api` is initialised.
+    """
+    app.register_error_handler(SvcgenError, handle_svcgen_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def error_body(code: int, message: str, errors: list[FieldError] | None = None) -> dict:
+    """The JSON body of an error response.
+
+    :param code: the HTTP status code.
+    :param message: a sentence for a person.
+    :param errors: field errors, for a 422.
+    :returns: ``{"code", "status", "message"[, "errors"]}``.
+    """
+    body = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message}
+    if errors is not None:
+        body["errors"] = [e.as_dict() for e in errors]
+    return body
+
+
+def handle_svcgen_error(exc: SvcgenError):
+    """svcgen's own errors: 400, 404, 409, 412 or 422 (see :data:`STATUS`)."""
+    code = next((c for cls, c in STATUS.items() if isinstance(exc, cls)), 500)
+    if code == 500:
+        return handle_unexpected(exc)
+    if isinstance(exc, TopologyInvalid):
+        message = "the topology is invalid; every problem is listed in errors"
+        return error_body(code, message, exc.errors), code
+    return error_body(code, str(exc)), code
+
+
+def handle_http_exception(exc: HTTPException):
+    """Werkzeug's and webargs' HTTP errors as JSON; keeps ``Allow`` on a 405.
+
+    A webargs validation error of query parameters (422) lists each bad
+    parameter in ``errors``, path ``[parameter]``.
+    """
+    code = exc.code or 500
+    if code == 500:
+        return handle_unexpected(exc)
+    headers = {}
+    if getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    message = exc.description or HTTP_STATUS_CODES.get(code, "Error")
+    if isinstance(exc, RequestEntityTooLarge):
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = f"the request body is larger than the limit of {limit} bytes"
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages")
+    if code == 422 and isinstance(messages, dict):
+        problems = [
+            FieldError(
+                (name,), " ".join(map(str, texts)) if isinstance(texts, list) else str(texts)
+            )
+            for location in messages.values()
+            for name, texts in location.items()
+        ]
+        return error_body(code, "invalid request parameters", problems), code, headers
+    return error_body(code, message), code, headers
+
+
+def handle_unexpected(exc: Exception):
+    """Any other exception: logged with its traceback, answered with a bare 500."""
+    if isinstance(exc, HTTPException) and exc.code != 500:
+        return handle_http_exception(exc)
+    current_app.logger.error("unhandled error", exc_info=exc)
+    return error_body(500, InternalServerError.description), 500

@@ -1,0 +1,49 @@
+"""``/api/v1/topologies/{name}/revisions``: the history of a topology."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import repository
+from .apidoc import ETAG_HEADER, STORED_CONTENT, error_responses
+from .schemas import RevisionListSchema
+from .storage import open_session
+from .views import etag_header, revision_view, timestamp
+
+blp = Blueprint("revisions", __name__, description="Every stored change of a topology.")
+
+
+@blp.route("/topologies/<name>/revisions")
+class Revisions(MethodView):
+    """A topology's revisions."""
+
+    @blp.response(200, RevisionListSchema)
+    @error_responses(blp, 404)
+    def get(self, name: str):
+        """List a topology's revisions, oldest first"""
+        with open_session() as session, session.begin():
+            found = repository.list_revisions(session, name)
+        items = [
+            {
+                "revision": r.number,
+                "chartVersion": r.chart_version,
+                "createdAt": timestamp(r.created_at),
+            }
+            for r in found
+        ]
+        return {"name": name, "items": items}
+
+
+@blp.route("/topologies/<name>/revisions/<int:number>")
+class Revision(MethodView):
+    """One revision, as stored."""
+
+    @blp.doc(responses={200: {"content": STORED_CONTENT}})
+    @blp.response(200, description="The revision's document", headers=ETAG_HEADER)
+    @error_responses(blp, 404)
+    def get(self, name: str, number: int):
+        """Read one revision of a topology"""
+        with open_session() as session, session.begin():
+            found = repository.get_revision(session, name, number)
+        return revision_view(found), etag_header(found)

@@ -1,0 +1,99 @@
+"""Response schemas, for the bodies the API dumps and for its OpenAPI document.
+
+Request bodies are not loaded through marshmallow here: a topology document is
+parsed by :func:`svcgen.topology.parse_document` and checked by
+:func:`svcgen.topology.validate_topology` only (see :mod:`svcgen.api.bodies`).
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields
+
+
+class HealthSchema(ma.Schema):
+    """``/healthz`` and ``/readyz``."""
+
+    status = fields.String(metadata={"description": "ok"})
+    database = fields.String(metadata={"description": "ok (readiness only)"})
+
+
+class FieldErrorSchema(ma.Schema):
+    """One problem (or warning) with one field of a document."""
+
+    path = fields.List(fields.Raw(), metadata={"description": "keys and list indices"})
+    field = fields.String(metadata={"description": "the path joined with dots"})
+    message = fields.String()
+
+
+class ErrorSchema(ma.Schema):
+    """The body of every error response."""
+
+    code = fields.Integer(metadata={"description": "the HTTP status code"})
+    status = fields.String(metadata={"description": "the HTTP reason phrase"})
+    message = fields.String(metadata={"description": "what went wrong, for a person"})
+    errors = fields.List(
+        fields.Nested(FieldErrorSchema), metadata={"description": "422 only: every bad field"}
+    )
+
+
+class TopologySummarySchema(ma.Schema):
+    """One topology in a list."""
+
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    revision = fields.Integer()
+    chartVersion = fields.String()
+    createdAt = fields.String(metadata={"format": "date-time"})
+    updatedAt = fields.String(metadata={"format": "date-time"})
+
+
+class TopologyPageSchema(ma.Schema):
+    """A page of topologies, newest first."""
+
+    items = fields.List(fields.Nested(TopologySummarySchema))
+    page = fields.Integer()
+    pageSize = fields.Integer()
+    totalItems = fields.Integer()
+    totalPages = fields.Integer()
+
+
+class RevisionSummarySchema(ma.Schema):
+    """One revision in a topology's history."""
+
+    revision = fields.Integer()
+    chartVersion = fields.String()
+    createdAt = fields.String(metadata={"format": "date-time"})
+
+
+class RevisionListSchema(ma.Schema):
+    """A topology's history, oldest first."""
+
+    name = fields.String()
+    items = fields.List(fields.Nested(RevisionSummarySchema))
+
+
+class ValidationResultSchema(ma.Schema):
+    """``POST /validate`` of a valid document."""
+
+    valid = fields.Boolean()
+    warnings = fields.List(fields.Nested(FieldErrorSchema))
+
+
+#: Topologies per page unless ``page_size`` says otherwise, and the most it may say.
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+
+
+class ListArgsSchema(ma.Schema):
+    """Query parameters of ``GET /topologies``."""
+
+    page = fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page_size = fields.Integer(
+        load_default=DEFAULT_PAGE_SIZE, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE)
+    )
+
+
+class RevisionArgsSchema(ma.Schema):
+    """Query parameter ``revision``: an older revision than the current one."""
+
+    revision = fields.Integer(load_default=None, validate=ma.validate.Range(min=1))

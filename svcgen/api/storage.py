@@ -1,0 +1,51 @@
+"""The database of the app: one engine per app, one session per unit of work.
+
+Views own their transactions::
+
+    with open_session() as session, session.begin():
+        stored = repository.create_topology(session, document)
+
+so that an error raised inside the block rolls the whole write back before the
+error handler answers (no commit in request teardown, STYLE.md known traps).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from ..db import make_engine, make_sessionmaker
+
+_EXTENSION = "svcgen.db"
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and session factory from ``DATABASE_URL``.
+
+    :param app: the app; its config holds ``DATABASE_URL``.
+    """
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions[_EXTENSION] = {"engine": engine, "sessionmaker": make_sessionmaker(engine)}
+
+
+def engine() -> Engine:
+    """The current app's engine (tests dispose of it; ``/readyz`` pings it)."""
+    return current_app.extensions[_EXTENSION]["engine"]
+
+
+def open_session() -> Session:
+    """A new session of the current app; use it as a context manager.
+
+    :returns: a session with no transaction begun yet.
+    """
+    return current_app.extensions[_EXTENSION]["sessionmaker"]()
+
+
+def ping() -> None:
+    """Run ``SELECT 1`` on a connection of the pool.
+
+    :raises sqlalchemy.exc.SQLAlchemyError: the database does not answer.
+    """
+    with engine().connect() as connection:
+        connection.execute(text("SELECT 1"))
