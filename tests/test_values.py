@@ -1,0 +1,188 @@
+"""values.yaml: the layout built from a topology, and the emitter's text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from svcgen.values import (
+    build_values,
+    component_values,
+    dump_values,
+    dump_yaml,
+    edge_values,
+    service_type,
+    split_image,
+)
+from tests.examples import EXAMPLES
+
+TRICKY = [
+    "{{ .Release.Name }}",
+    "yes",
+    "no",
+    "on",
+    "0123",
+    "6.10",
+    "1e3",
+    "0x1F",
+    "1_000",
+    "12:30",
+    "true",
+    "null",
+    "~",
+    "",
+    " padded ",
+    "line one\nline two\n",
+    "#comment",
+    ": x",
+    "- item",
+    "'single' \"double\"",
+    "tab\there",
+    "unicode: é ü 日本 🚀",
+    "\u2028 \x85 \ufeff",
+    "back\\slash",
+    "[% raw %] [[ x ]] [# c #]",
+]
+
+
+def _load(path):
+    return yaml.safe_load(path.read_text())
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("nginx:1.27", ("nginx", "1.27", "")),
+        ("nginx", ("nginx", "", "")),
+        ("ghcr.io/example/shop-api:2.3.1", ("ghcr.io/example/shop-api", "2.3.1", "")),
+        ("registry:5000/team/app", ("registry:5000/team/app", "", "")),
+        ("registry:5000/team/app:v2", ("registry:5000/team/app", "v2", "")),
+        ("nginx@sha256:" + "a" * 64, ("nginx", "", "sha256:" + "a" * 64)),
+        ("nginx:1.27@sha256:" + "b" * 64, ("nginx", "1.27", "sha256:" + "b" * 64)),
+    ],
+)
+def test_split_image(image, expected):
+    assert split_image(image) == dict(zip(("repository", "tag", "digest"), expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("component", "expected"),
+    [
+        ({"role": "frontend"}, "NodePort"),
+        ({"role": "backend"}, "ClusterIP"),
+        ({"role": "worker"}, None),
+        ({"role": "external", "external": {"host": "db.example.com"}}, "ExternalName"),
+        ({"role": "external", "external": {"addresses": ["192.0.2.1"]}}, "ClusterIP"),
+        ({"role": "frontend", "service": {"type": "LoadBalancer"}}, "LoadBalancer"),
+        ({"role": "backend", "service": {"type": "NodePort"}}, "NodePort"),
+    ],
+)
+def test_service_type_defaults_by_role(component, expected):
+    assert service_type(component) == expected
+
+
+def test_edge_values_default_and_pattern():
+    db = {"name": "orders-db", "role": "external", "ports": [{"port": 5432}]}
+    assert edge_values("orders-db", db) == {
+        "component": "ordersDb",
+        "env": {"ORDERS_DB_HOST": "{host}", "ORDERS_DB_PORT": "{port}"},
+    }
+    portless = {"name": "db", "role": "external", "external": {"host": "db.example.com"}}
+    assert edge_values("db", portless) == {"component": "db", "env": {"DB_HOST": "{host}"}}
+    edge = {"name": "orders-db", "env": {"DATABASE_ADDR": "{host}:{port}"}}
+    assert edge_values(edge, db) == {
+        "component": "ordersDb",
+        "env": {"DATABASE_ADDR": "{host}:{port}"},
+    }
+
+
+def test_seed_values_layout():
+    values = build_values(_load(EXAMPLES[0].parent / "seed-shop.yaml"))
+    assert list(values) == [
+        "nameOverride", "fullnameOverride", "commonLabels", "networkPolicy", "web", "api", "ordersDb",
+    ]  # fmt: skip
+    assert values["nameOverride"] == values["fullnameOverride"] == ""
+    assert values["commonLabels"] == {"team": "storefront"}
+    assert values["networkPolicy"] == {"enabled": False}
+    web = values["web"]
+    assert web["image"] == {"repository": "nginx", "tag": "1.27", "digest": ""}
+    assert web["replicas"] == 2
+    assert web["ports"] == [
+        {"name": "http", "port": 80, "targetPort": 80, "protocol": "TCP", "nodePort": 30008}
+    ]
+    assert web["service"]["type"] == "NodePort"
+    assert web["dependsOn"] == [
+        {"component": "api", "env": {"API_HOST": "{host}", "API_PORT": "{port}"}}
+    ]
+    assert web["ingress"]["enabled"] is False
+    api = values["api"]
+    assert api["env"] == {"LOG_LEVEL": "info"}
+    assert api["secretEnv"] == [{"name": "DB_PASSWORD", "secret": "shop-db", "key": "password"}]
+    assert api["resources"]["limits"] == {"memory": "256Mi"}
+    assert api["healthPath"] == "/healthz"
+    assert "ingress" not in api
+    db = values["ordersDb"]
+    assert db["name"] == "orders-db"
+    assert db["external"] == {"host": "orders.db.example.com", "addresses": []}
+    assert db["service"]["type"] == "ExternalName"
+    assert db["ports"] == [{"port": 5432, "targetPort": 5432, "protocol": "TCP"}]
+    assert "image" not in db and "dependsOn" not in db
+
+
+def test_worker_has_no_ports_or_service_and_replicas_default_to_one():
+    worker = {"name": "jobs", "role": "worker", "image": "busybox"}
+    values = component_values(worker, {"jobs": worker})
+    assert "ports" not in values and "service" not in values
+    assert values["replicas"] == 1
+    assert values["image"] == {"repository": "busybox", "tag": "", "digest": ""}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_key_has_a_comment_starting_with_its_name(example):
+    text = dump_values(build_values(_load(example)))
+    lines = text.splitlines()
+    key_line = re.compile(r'^(\s*)(?:- )?"?([^"#:]+)"?:(?: |$)')
+    checked = 0
+    for i, line in enumerate(lines):
+        match = key_line.match(line)
+        if not match or line.lstrip().startswith("#"):
+            continue
+        above = lines[i - 1].strip()
+        assert above.startswith(f"# {match.group(2)} "), (i, line, above)
+        checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_values_text_loads_back_with_yaml_1_1_and_1_2(example):
+    values = build_values(_load(example))
+    text = dump_values(values)
+    assert yaml.safe_load(text) == values  # PyYAML reads YAML 1.1, like Helm's go-yaml v2
+    assert YAML(typ="safe", pure=True).load(text) == values  # ruamel reads YAML 1.2
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_tricky_strings_stay_strings(value):
+    data = {"env": {"VALUE": value}, value or "empty": value}
+    text = dump_yaml(data, comment=lambda path, key: f"{key} is tricky\nand long")
+    assert yaml.safe_load(text) == data
+    assert YAML(typ="safe", pure=True).load(text) == data
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",))))
+def test_any_text_round_trips(value):
+    data = {"value": value, "list": [value], "map": {"k": value}}
+    assert yaml.safe_load(dump_yaml(data)) == data
+
+
+def test_dump_is_deterministic_and_never_folds_long_lines():
+    data = {"long": "x " * 500, "url": "http://example.com/" + "a" * 300}
+    text = dump_yaml(data)
+    assert text == dump_yaml(dict(data))
+    assert len(text.splitlines()) == 2
