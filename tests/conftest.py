@@ -118,3 +118,44 @@ def app(database_url):
 def client(app):
     """A test client of ``app``."""
     return app.test_client()
+
+
+#: The keys the server adds to a stored document in its answers.
+SERVER_KEYS = ("revision", "chartVersion", "createdAt", "updatedAt", "warnings")
+
+
+def document_of(body: dict) -> dict:
+    """A stored view without the server's keys (``chartVersion`` kept when given)."""
+    return {k: v for k, v in body.items() if k not in SERVER_KEYS}
+
+
+@pytest.fixture
+def shop() -> dict:
+    """A valid topology document: the seed article's shop (a fresh copy)."""
+    return {
+        "name": "shop",
+        "description": "Front end, back end and an external data source",
+        "components": [
+            {
+                "name": "web",
+                "role": "frontend",
+                "image": "nginx:1.27",
+                "ports": [{"name": "http", "port": 80, "nodePort": 30008}],
+                "service": {"type": "NodePort"},
+                "dependsOn": ["api"],
+            },
+            {
+                "name": "api",
+                "role": "backend",
+                "image": "ghcr.io/example/shop-api:2.3.1",
+                "ports": [{"port": 8080}],
+                "dependsOn": ["orders-db"],
+            },
+            {
+                "name": "orders-db",
+                "role": "external",
+                "external": {"host": "orders.db.example.com"},
+                "ports": [{"port": 5432}],
+            },
+        ],
+    }

@@ -1,0 +1,115 @@
+"""Every error is JSON with the same shape, and bad input never gives a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from svcgen.api import create_app
+
+BASE = "/api/v1/topologies"
+
+
+def assert_json_error(response, code: int) -> dict:
+    assert response.status_code == code
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["code"] == code and body["status"] and body["message"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body
+
+
+@pytest.mark.parametrize("url", ["/", "/nope", "/api/v1/nope", f"{BASE}/shop/nope", "/api/v2/x"])
+def test_unknown_route_is_404_json(client, url):
+    assert_json_error(client.get(url), 404)
+
+
+@pytest.mark.parametrize(
+    "method, url",
+    [("patch", f"{BASE}/shop"), ("delete", BASE), ("post", "/healthz"), ("get", "/api/v1/render")],
+)
+def test_wrong_method_is_405_json_with_allow(client, method, url):
+    response = getattr(client, method)(url)
+    assert_json_error(response, 405)
+    assert response.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    "data, content_type",
+    [
+        ("{", "application/json"),
+        ("", "application/json"),
+        ("[1, 2]", "application/json"),
+        ("name: [unclosed", "application/yaml"),
+        ("just a string", "text/yaml"),
+        ("", "application/yaml"),
+        (b"\xff\xfe", "application/json"),
+        ("[" * 100_000 + "]" * 100_000, "application/json"),
+    ],
+)
+def test_malformed_body_is_400(client, data, content_type):
+    for url in (BASE, "/api/v1/validate", "/api/v1/render"):
+        assert_json_error(client.post(url, data=data, content_type=content_type), 400)
+
+
+def test_malformed_put_is_400_and_changes_nothing(client, shop):
+    client.post(BASE, json=shop)
+    assert_json_error(client.put(f"{BASE}/shop", data="{", content_type="application/json"), 400)
+    assert client.get(f"{BASE}/shop").get_json()["revision"] == 1
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/xml", "multipart/form-data"]
+)
+def test_other_content_type_is_415(client, shop, content_type):
+    kwargs = {"data": json.dumps(shop)}
+    if content_type:
+        kwargs["content_type"] = content_type
+    for url in (BASE, "/api/v1/validate", "/api/v1/render"):
+        assert_json_error(client.post(url, **kwargs), 415)
+
+
+def test_body_over_limit_is_413(client, shop):
+    shop["description"] = "x" * (1024 * 1024)
+    body = assert_json_error(client.post(BASE, json=shop), 413)
+    assert str(1024 * 1024) in body["message"]
+    assert client.get(BASE).get_json()["totalItems"] == 0
+
+
+def test_body_limit_is_configurable(database_url, shop):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "MAX_CONTENT_LENGTH": 512})
+    client = app.test_client()
+    assert_json_error(client.post("/api/v1/validate", json=shop), 413)
+    shop["components"] = shop["components"][2:]
+    small = json.dumps({"name": "s", "components": [{"name": "a", "role": "worker", "image": "x"}]})
+    assert (
+        client.post("/api/v1/validate", data=small, content_type="application/json").status_code
+        == 200
+    )
+
+
+def test_422_lists_every_error(client, shop):
+    shop["components"][0]["ports"][0]["port"] = "80"
+    shop["components"][1]["replicas"] = -1
+    body = assert_json_error(client.post(BASE, json=shop), 422)
+    fields = {e["field"] for e in body["errors"]}
+    assert {"components.0.ports.0.port", "components.1.replicas"} <= fields
+    for error in body["errors"]:
+        assert set(error) == {"path", "field", "message"}
+        assert error["field"] == ".".join(map(str, error["path"]))
+
+
+def test_unknown_field_is_422(client, shop):
+    shop["compnents"] = []
+    body = assert_json_error(client.post(BASE, json=shop), 422)
+    assert body["errors"][0]["path"] == ["compnents"]
+
+
+def test_unexpected_error_is_bare_500_json(client, shop, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT secret FROM somewhere")
+
+    monkeypatch.setattr("svcgen.repository.get_topology", broken)
+    body = assert_json_error(client.get(f"{BASE}/shop"), 500)
+    assert "SELECT" not in json.dumps(body) and "RuntimeError" not in json.dumps(body)

@@ -1,0 +1,64 @@
+"""``/healthz``, ``/readyz`` and the OpenAPI document."""
+
+from __future__ import annotations
+
+from svcgen.api import create_app
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_readyz_is_503_json_when_database_is_down(tmp_path):
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"}
+    )
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["code"] == 503 and body["message"] == "the database does not answer"
+    assert "sqlite" not in response.get_data(as_text=True).lower()
+
+
+def test_openapi_document(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["openapi"] == "3.1.0"
+    paths = spec["paths"]
+    for path in (
+        "/api/v1/topologies",
+        "/api/v1/topologies/{name}",
+        "/api/v1/topologies/{name}/chart",
+        "/api/v1/topologies/{name}/chart/files",
+        "/api/v1/validate",
+        "/api/v1/render",
+        "/healthz",
+        "/readyz",
+    ):
+        assert path in paths, path
+    post = paths["/api/v1/topologies"]["post"]
+    assert post["summary"] == "Validate and store a new topology"
+    assert set(post["requestBody"]["content"]) == {
+        "application/json",
+        "application/yaml",
+        "application/x-yaml",
+        "text/yaml",
+    }
+    assert {"201", "409", "415", "422"} <= set(post["responses"])
+    chart = paths["/api/v1/topologies/{name}/chart"]["get"]["responses"]["200"]
+    assert "application/gzip" in chart["content"]
+    for operations in paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                assert operation.get("summary"), operation

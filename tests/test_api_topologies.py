@@ -1,0 +1,272 @@
+"""``/api/v1/topologies``: create, list, read, replace, delete; revisions and ETags."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+import yaml
+
+from .conftest import document_of
+
+BASE = "/api/v1/topologies"
+
+
+def create(client, document, **kwargs):
+    response = client.post(BASE, json=document, **kwargs)
+    assert response.status_code == 201, response.get_json()
+    return response
+
+
+def revision_count(client, name):
+    response = client.get(f"{BASE}/{name}/revisions")
+    return len(response.get_json()["items"]) if response.status_code == 200 else 0
+
+
+def test_post_stores_revision_1_with_location_and_etag(client, shop):
+    response = create(client, shop)
+    body = response.get_json()
+    assert response.headers["Location"] == f"{BASE}/shop"
+    assert response.headers["ETag"].startswith('"') and response.headers["ETag"].endswith('"')
+    assert body["revision"] == 1
+    assert body["chartVersion"] == "0.1.0"
+    assert body["createdAt"] == body["updatedAt"]
+    assert body["createdAt"].endswith("Z")
+    assert body["warnings"] == []
+    assert document_of(body) == shop
+    assert list(body)[: len(shop)] == list(shop)  # the document's key order is kept
+
+
+def test_post_yaml_body(client, shop):
+    for number, media in enumerate(("application/yaml", "application/x-yaml", "text/yaml")):
+        shop["name"] = f"shop-{number}"
+        response = client.post(BASE, data=yaml.safe_dump(shop, sort_keys=False), content_type=media)
+        assert response.status_code == 201, response.get_json()
+        assert document_of(response.get_json()) == shop
+
+
+def test_post_json_with_charset(client, shop):
+    response = client.post(
+        BASE, data=json.dumps(shop), content_type="application/json; charset=utf-8"
+    )
+    assert response.status_code == 201
+
+
+def test_post_duplicate_name_is_409_and_stores_nothing(client, shop):
+    create(client, shop)
+    changed = copy.deepcopy(shop)
+    changed["description"] = "another"
+    response = client.post(BASE, json=changed)
+    assert response.status_code == 409
+    assert response.get_json()["code"] == 409
+    assert "shop" in response.get_json()["message"]
+    assert client.get(f"{BASE}/shop").get_json()["description"] == shop["description"]
+    assert revision_count(client, "shop") == 1
+
+
+def test_post_invalid_is_422_with_field_paths(client, shop):
+    shop["components"][0]["ports"][0]["nodePort"] = 80
+    response = client.post(BASE, json=shop)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == 422 and body["status"] == "Unprocessable Entity"
+    error = body["errors"][0]
+    assert error["path"] == ["components", 0, "ports", 0, "nodePort"]
+    assert error["field"] == "components.0.ports.0.nodePort"
+    assert error["message"]
+    assert client.get(f"{BASE}/shop").status_code == 404
+
+
+def test_get_returns_document_and_server_fields(client, shop):
+    etag = create(client, shop).headers["ETag"]
+    response = client.get(f"{BASE}/shop")
+    assert response.status_code == 200
+    assert response.headers["ETag"] == etag
+    body = response.get_json()
+    assert document_of(body) == shop
+    assert {"revision", "chartVersion", "createdAt", "updatedAt", "warnings"} <= set(body)
+
+
+def test_get_recomputes_warnings(client, shop):
+    shop["components"][1]["service"] = {"type": "NodePort"}  # a back end exposed on nodes
+    body = create(client, shop).get_json()
+    assert body["warnings"], body
+    assert client.get(f"{BASE}/shop").get_json()["warnings"] == body["warnings"]
+    assert body["warnings"][0]["path"][:2] == ["components", 1]
+
+
+def test_get_unknown_is_404_json(client):
+    response = client.get(f"{BASE}/nothing")
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "no topology named 'nothing'"
+
+
+def test_put_increments_revisions_1_2_3(client, shop):
+    create(client, shop)
+    for number in (2, 3):
+        shop["description"] = f"revision {number}"
+        response = client.put(f"{BASE}/shop", json=shop)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        assert body["revision"] == number
+        assert body["chartVersion"] == f"0.{number}.0"
+        assert body["updatedAt"] >= body["createdAt"]
+    got = client.get(f"{BASE}/shop").get_json()
+    assert got["revision"] == 3 and got["description"] == "revision 3"
+    history = client.get(f"{BASE}/shop/revisions").get_json()["items"]
+    assert [r["revision"] for r in history] == [1, 2, 3]
+    old = client.get(f"{BASE}/shop/revisions/1").get_json()
+    assert old["description"] == "Front end, back end and an external data source"
+
+
+def test_put_changes_etag(client, shop):
+    first = create(client, shop).headers["ETag"]
+    second = client.put(f"{BASE}/shop", json=shop).headers["ETag"]
+    assert first != second
+    assert client.get(f"{BASE}/shop").headers["ETag"] == second
+
+
+def test_put_if_match_current_succeeds(client, shop):
+    etag = create(client, shop).headers["ETag"]
+    response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": etag})
+    assert response.status_code == 200
+    star = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": "*"})
+    assert star.status_code == 200 and star.get_json()["revision"] == 3
+
+
+@pytest.mark.parametrize("stale", ["old", "weak"])
+def test_put_stale_if_match_is_412_and_changes_nothing(client, shop, stale):
+    etag = create(client, shop).headers["ETag"]
+    current = client.put(f"{BASE}/shop", json=shop).headers["ETag"]
+    tag = etag if stale == "old" else f"W/{current}"
+    shop["description"] = "lost update"
+    response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": tag})
+    assert response.status_code == 412
+    assert response.get_json()["code"] == 412
+    after = client.get(f"{BASE}/shop")
+    assert after.get_json()["revision"] == 2
+    assert after.get_json()["description"] != "lost update"
+    assert after.headers["ETag"] == current
+    assert revision_count(client, "shop") == 2
+
+
+def test_put_unknown_is_404(client, shop):
+    response = client.put(f"{BASE}/shop", json=shop)
+    assert response.status_code == 404
+    assert response.is_json
+
+
+def test_put_invalid_leaves_revisions_unchanged(client, shop):
+    create(client, shop)
+    shop["components"][0]["ports"][0]["port"] = "80"
+    response = client.put(f"{BASE}/shop", json=shop)
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "components.0.ports.0.port"
+    assert revision_count(client, "shop") == 1
+    assert client.get(f"{BASE}/shop").get_json()["revision"] == 1
+
+
+def test_put_name_must_match_path(client, shop):
+    create(client, shop)
+    shop["name"] = "other"
+    response = client.put(f"{BASE}/shop", json=shop)
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["path"] == ["name"]
+    assert "'shop'" in response.get_json()["errors"][0]["message"]
+    assert revision_count(client, "shop") == 1
+
+
+def test_put_chart_version_must_rise(client, shop):
+    shop["chartVersion"] = "1.4.0"
+    assert create(client, shop).get_json()["chartVersion"] == "1.4.0"
+    for lower in ("1.4.0", "1.3.9", "1.4.0-rc.1", "1.4.0+build.7"):
+        shop["chartVersion"] = lower
+        response = client.put(f"{BASE}/shop", json=shop)
+        assert response.status_code == 422, lower
+        error = response.get_json()["errors"][0]
+        assert error["path"] == ["chartVersion"]
+        assert "1.4.0" in error["message"]
+    del shop["chartVersion"]  # the server's 0.2.0 would go backwards
+    assert client.put(f"{BASE}/shop", json=shop).status_code == 422
+    assert revision_count(client, "shop") == 1
+    shop["chartVersion"] = "1.10.0"
+    response = client.put(f"{BASE}/shop", json=shop)
+    assert response.status_code == 200
+    assert response.get_json()["chartVersion"] == "1.10.0"
+    assert response.get_json()["revision"] == 2
+
+
+def test_put_chart_version_prerelease_to_release(client, shop):
+    shop["chartVersion"] = "2.0.0-alpha.2"
+    create(client, shop)
+    for version in ("2.0.0-alpha.10", "2.0.0-beta", "2.0.0"):
+        shop["chartVersion"] = version
+        assert client.put(f"{BASE}/shop", json=shop).status_code == 200, version
+
+
+def test_delete_then_get_is_404_and_name_is_free(client, shop):
+    create(client, shop)
+    client.put(f"{BASE}/shop", json=shop)
+    response = client.delete(f"{BASE}/shop")
+    assert response.status_code == 204
+    assert response.data == b""
+    assert client.get(f"{BASE}/shop").status_code == 404
+    assert client.get(f"{BASE}/shop/revisions").status_code == 404
+    assert client.get(f"{BASE}/shop/chart").status_code == 404
+    assert client.delete(f"{BASE}/shop").status_code == 404
+    assert create(client, shop).get_json()["revision"] == 1
+
+
+def test_delete_stale_if_match_is_412(client, shop):
+    stale = create(client, shop).headers["ETag"]
+    current = client.put(f"{BASE}/shop", json=shop).headers["ETag"]
+    response = client.delete(f"{BASE}/shop", headers={"If-Match": stale})
+    assert response.status_code == 412
+    assert client.get(f"{BASE}/shop").status_code == 200
+    assert client.delete(f"{BASE}/shop", headers={"If-Match": current}).status_code == 204
+
+
+def test_list_is_paginated_newest_first(client, shop):
+    names = [f"shop-{i}" for i in range(5)]
+    for name in names:
+        shop["name"] = name
+        create(client, shop)
+    first = client.get(f"{BASE}?page=1&page_size=2").get_json()
+    assert [t["name"] for t in first["items"]] == ["shop-4", "shop-3"]
+    assert first["page"] == 1 and first["pageSize"] == 2
+    assert first["totalItems"] == 5 and first["totalPages"] == 3
+    last = client.get(f"{BASE}?page=3&page_size=2").get_json()
+    assert [t["name"] for t in last["items"]] == ["shop-0"]
+    assert client.get(f"{BASE}?page=4&page_size=2").get_json()["items"] == []
+    item = first["items"][0]
+    assert set(item) == {
+        "name",
+        "description",
+        "revision",
+        "chartVersion",
+        "createdAt",
+        "updatedAt",
+    }
+    default = client.get(BASE).get_json()
+    assert default["pageSize"] == 20 and len(default["items"]) == 5
+
+
+def test_list_empty(client):
+    body = client.get(BASE).get_json()
+    assert body == {"items": [], "page": 1, "pageSize": 20, "totalItems": 0, "totalPages": 0}
+
+
+@pytest.mark.parametrize(
+    "query, field", [("page=0", "page"), ("page_size=101", "page_size"), ("page=x", "page")]
+)
+def test_list_bad_paging_is_422(client, query, field):
+    response = client.get(f"{BASE}?{query}")
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == field
+
+
+def test_revision_unknown_is_404(client, shop):
+    create(client, shop)
+    assert client.get(f"{BASE}/shop/revisions/2").status_code == 404
+    assert client.get(f"{BASE}/other/revisions/1").status_code == 404
