@@ -4,6 +4,7 @@ Kubernetes' schemas (kubernetes-validate, strict)."""
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import yaml
@@ -462,3 +463,25 @@ def test_write_chart_dir_replaces_an_older_chart_and_refuses_other_dirs(tmp_path
         write_chart_dir(files, "other", tmp_path)
     with pytest.raises(ValueError):
         write_chart_dir({"../x": ""}, "shop", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"web": {"replicas": "3"}}, "/web/replicas"),
+        ({"web": {"service": {"type": "Headless"}}}, "/web/service/type"),
+        ({"wbe": {"replicas": 3}}, "'wbe' not allowed"),
+        ({"web": {"replica": 3}}, "'replica' not allowed"),
+        ({"web": {"env": {"DEBUG": True}}}, "/web/env/DEBUG"),
+        ({"ordersDb": {"ports": [{"port": 0}]}}, "/ordersDb/ports/0/port"),
+    ],
+)
+def test_values_schema_checks_install_time_values(values, message, tmp_path):
+    import helm_python
+
+    files = render_chart(_example("seed-shop"), "0.1.0")
+    with helm_python.Chart.load(write_chart_dir(files, "shop", tmp_path)) as chart:
+        chart.validate_schema(None)
+        chart.validate_schema({"web": {"replicas": 5, "service": {"type": "LoadBalancer"}}})
+        with pytest.raises(helm_python.HelmValuesError, match=re.escape(message)):
+            chart.validate_schema(values)
