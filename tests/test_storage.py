@@ -13,6 +13,8 @@ from svcgen import repository
 from svcgen.db import make_engine, make_sessionmaker
 from svcgen.errors import PreconditionFailed, TopologyExists, TopologyInvalid, TopologyNotFound
 
+from .conftest import migrate
+
 
 @pytest.fixture
 def engine(database_url):
@@ -205,9 +207,10 @@ def test_semver_precedence(lower, higher):
     assert repository._semver_key("1.0") is None and repository._semver_key(1.0) is None
 
 
-def test_sqlite_connection_settings(engine, database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite pragmas")
+def test_sqlite_connection_settings(tmp_path):
+    url = f"sqlite:///{tmp_path / 'pragmas.sqlite3'}"
+    migrate(url)
+    engine = make_engine(url)
     with engine.connect() as connection:
 
         def pragma(name):
@@ -217,3 +220,4 @@ def test_sqlite_connection_settings(engine, database_url):
         assert pragma("busy_timeout") == 5000
         assert pragma("synchronous") == 1  # NORMAL
         assert pragma("journal_mode") == "wal"  # set once, by the first migration
+    engine.dispose()
