@@ -32,6 +32,8 @@ PER_COMPONENT = {
     "service": lambda c: c["role"] != "worker",
     "endpointslice": lambda c: c["role"] == "external" and "addresses" in c.get("external", {}),
     "ingress": lambda c: c["role"] == "frontend",
+    "networkpolicy": lambda c: c["role"] in WORKLOAD_ROLES,
+    "test-connection": lambda c: c["role"] in WORKLOAD_ROLES and bool(c.get("dependsOn")),
 }
 
 _COMPONENT_PREFIX = "COMPONENT-"

@@ -485,3 +485,61 @@ def test_values_schema_checks_install_time_values(values, message, tmp_path):
         chart.validate_schema({"web": {"replicas": 5, "service": {"type": "LoadBalancer"}}})
         with pytest.raises(helm_python.HelmValuesError, match=re.escape(message)):
             chart.validate_schema(values)
+
+
+def _matches(selector: dict, labels: dict) -> bool:
+    return selector.items() <= labels.items()
+
+
+def test_network_policies_admit_only_callers_when_enabled(tmp_path):
+    files = render_chart(_full_document(), "0.1.0")
+    assert not [
+        o for o in check_chart(files, "full", tmp_path / "off") if o["kind"] == "NetworkPolicy"
+    ]
+    objects = check_chart(
+        files, "full", tmp_path / "on", values={"networkPolicy": {"enabled": True}}
+    )
+    policies = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "NetworkPolicy"}
+    assert set(policies) == {"rel-full-web", "rel-full-api", "rel-full-jobs"}
+    pods = {
+        o["metadata"]["labels"]["app.kubernetes.io/component"]: o["spec"]["template"]["metadata"][
+            "labels"
+        ]
+        for o in objects
+        if o["kind"] == "Deployment"
+    }
+    api = policies["rel-full-api"]
+    assert _matches(api["podSelector"]["matchLabels"], pods["api"])
+    (rule,) = api["ingress"]
+    admitted = {
+        c
+        for c, labels in pods.items()
+        if any(_matches(p["podSelector"]["matchLabels"], labels) for p in rule["from"])
+    }
+    assert admitted == {"web", "jobs"}
+    assert rule["ports"] == [{"port": 8080, "protocol": "TCP"}, {"port": 9090, "protocol": "TCP"}]
+    web = policies["rel-full-web"]
+    assert web["ingress"] == [
+        {"ports": [{"port": 80, "protocol": "TCP"}, {"port": 8443, "protocol": "TCP"}]}
+    ]
+    assert policies["rel-full-jobs"]["ingress"] == []
+
+
+def test_helm_test_pods_try_each_edge_and_no_service_selects_them(tmp_path):
+    objects = _objects(_full_document(), tmp_path, values={"networkPolicy": {"enabled": True}})
+    tests = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Pod"}
+    assert set(tests) == {"rel-full-web-test", "rel-full-jobs-test"}
+    jobs = tests["rel-full-jobs-test"]
+    assert jobs["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    edges = [{e["name"]: e["value"] for e in c["env"]} for c in jobs["spec"]["containers"]]
+    assert edges == [
+        {"TARGET_HOST": "rel-full-api", "TARGET_PORT": "8080"},
+        {"TARGET_HOST": "rel-full-dual-db", "TARGET_PORT": "5432"},
+    ]
+    for svc in (o for o in objects if o["kind"] == "Service" and "selector" in o["spec"]):
+        for pod in tests.values():
+            assert not _matches(svc["spec"]["selector"], pod["metadata"]["labels"])
+    api_policy = find(objects, "NetworkPolicy", "rel-full-api")["spec"]["ingress"][0]["from"]
+    assert any(
+        _matches(p["podSelector"]["matchLabels"], jobs["metadata"]["labels"]) for p in api_policy
+    )

@@ -84,11 +84,22 @@ svcgen.checkName: prints .name when it is a DNS-1035 label, else fails.
 
 {{/*
 svcgen.selectorLabels: name, instance and component only; never user labels.
+.component, when given, replaces the component's name.
 */}}
 {{- define "svcgen.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "svcgen.name" .root | quote }}
 app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
-app.kubernetes.io/component: {{ (index .root.Values .key).name | quote }}
+app.kubernetes.io/component: {{ .component | default (index .root.Values .key).name | quote }}
+{{- end }}
+
+{{/*
+svcgen.testComponent: the component label of a component's `helm test` pods,
+test.<component>: the dot keeps it from ever equalling a component's name, so
+no Service selects them.
+*/}}
+{{- define "svcgen.testComponent" -}}
+{{- $label := printf "test.%s" (index .root.Values .key).name | trunc 63 }}
+{{- regexReplaceAll "[^A-Za-z0-9]+$" $label "" }}
 {{- end }}
 
 {{/*
