@@ -62,3 +62,19 @@ def test_openapi_document(client):
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:
                 assert operation.get("summary"), operation
+
+
+def test_docs_page_works_offline(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/api/openapi.json" in html
+    assert "http://" not in html and "https://" not in html  # nothing from the network
+    assert '"validatorUrl": null' in html
+    for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        assert f"/api/docs/assets/{asset}" in html
+        response = client.get(f"/api/docs/assets/{asset}")
+        assert response.status_code == 200 and len(response.data) > 1000
+        response.close()
+    missing = client.get("/api/docs/assets/nothing.js")
+    assert missing.status_code == 404 and missing.is_json

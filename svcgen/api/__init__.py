@@ -3,7 +3,7 @@
 Modules, one concern each: ``errors`` (every exception to a JSON response, in
 one place), ``bodies`` (request bodies: content type, parsing, validation),
 ``storage`` (the database session of a request), ``schemas`` and ``apidoc``
-(the OpenAPI document), ``views`` (response bodies and chart downloads), and the
+(the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
 blueprints ``topologies``, ``revisions``, ``charts``, ``documents`` (validate
 and render without storing) and ``health``.
 """
@@ -16,7 +16,7 @@ from flask import Flask
 
 from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
 from ..topology import DEFAULT_NODE_PORT_RANGE
-from . import charts, documents, errors, health, revisions, storage, topologies
+from . import charts, docs, documents, errors, health, revisions, storage, topologies
 from .apidoc import SvcgenApi
 
 
@@ -51,6 +51,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False  # documents keep the key order they were given in
 
     storage.init_app(app)
+    docs.init_app(app)
     api = SvcgenApi(app)
     errors.init_app(app)
     api.register_blueprint(topologies.blp, url_prefix="/api/v1")
