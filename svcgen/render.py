@@ -12,6 +12,7 @@ of the kinds in :data:`PER_COMPONENT`.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 from pathlib import Path, PurePosixPath
@@ -23,7 +24,9 @@ from .errors import FieldError, TopologyInvalid
 from .naming import RESERVED_VALUES_KEYS, is_safe_values_key, values_key
 from .values import WORKLOAD_ROLES, build_values, dump_values, dump_yaml, service_type
 
-#: The Jinja templates of chart files, a mirror of the chart tree.
+#: The Jinja templates of chart files, a mirror of the chart tree: the
+#: repository's ``charts_templates/``, or ``$SVCGEN_TEMPLATES`` when set (an
+#: installed package, as in the container image, has no repository beside it).
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "charts_templates"
 
 #: Per-component template kinds and the components that get one.
@@ -41,10 +44,16 @@ _COMPONENT_PREFIX = "COMPONENT-"
 _DNS1035 = re.compile(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?")
 
 
-@functools.cache
 def _environment() -> jinja2.Environment:
+    return _environment_for(os.environ.get("SVCGEN_TEMPLATES") or str(TEMPLATES_DIR))
+
+
+@functools.cache
+def _environment_for(templates_dir: str) -> jinja2.Environment:
+    if not Path(templates_dir, "templates", "_helpers.tpl").is_file():
+        raise FileNotFoundError(f"no chart templates in {templates_dir}; set SVCGEN_TEMPLATES")
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(templates_dir),
         block_start_string="[%",
         block_end_string="%]",
         variable_start_string="[[",

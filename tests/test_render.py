@@ -543,3 +543,20 @@ def test_helm_test_pods_try_each_edge_and_no_service_selects_them(tmp_path):
     assert any(
         _matches(p["podSelector"]["matchLabels"], jobs["metadata"]["labels"]) for p in api_policy
     )
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_chart_matches_golden_files(example):
+    from tests.golden_refresh import GOLDEN_DIR, golden_files
+
+    golden = GOLDEN_DIR / example.stem
+    assert golden.is_dir(), f"no golden chart for {example.name}: run `make goldens`"
+    stored = {
+        p.relative_to(golden).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(golden.rglob("*"))
+        if p.is_file()
+    }
+    fresh = golden_files(example)
+    assert sorted(fresh) == sorted(stored), "chart files changed: review, then `make goldens`"
+    for path, text in fresh.items():
+        assert text == stored[path], f"{path} changed: review the diff, then `make goldens`"
