@@ -118,6 +118,7 @@ def replace_topology(
     :raises TopologyInvalid: the new chart version is not higher (SemVer
         precedence) than the last, or a value JSON cannot store.
     """
+    _named(name)
     text = _to_json(document)
     now = _now()
     bumped = session.execute(
@@ -155,6 +156,7 @@ def delete_topology(session: Session, name: str, *, if_match: ETagMatcher = None
     :raises PreconditionFailed: ``if_match`` rejects the current ETag, or the
         topology changed while it was being deleted.
     """
+    _named(name)
     statement = delete(Topology).where(Topology.name == name)
     if if_match is not None:
         current = get_topology(session, name).revision
@@ -175,6 +177,7 @@ def get_topology(session: Session, name: str) -> StoredTopology:
 
     :raises TopologyNotFound: no topology of that name.
     """
+    _named(name)
     found = session.execute(_current().where(Topology.name == name)).one_or_none()
     if found is None:
         raise TopologyNotFound(f"no topology named {name!r}")
@@ -186,6 +189,7 @@ def get_revision(session: Session, name: str, number: int) -> StoredRevision:
 
     :raises TopologyNotFound: no topology of that name, or no such revision.
     """
+    _named(name)
     found = session.execute(
         select(Topology, Revision)
         .join(Revision, Revision.topology_id == Topology.id)
@@ -203,6 +207,7 @@ def list_revisions(session: Session, name: str) -> list[StoredRevision]:
 
     :raises TopologyNotFound: no topology of that name.
     """
+    _named(name)
     rows = session.execute(
         select(Topology, Revision)
         .join(Revision, Revision.topology_id == Topology.id)
@@ -231,6 +236,14 @@ def list_topologies(
         .limit(limit)
     ).all()
     return [_stored(*found) for found in page], total
+
+
+def _named(name: str) -> str:
+    """``name`` for a lookup; a name no topology can have (PostgreSQL refuses NUL
+    in text) is simply not found."""
+    if "\x00" in name:
+        raise TopologyNotFound(f"no topology named {name!r}")
+    return name
 
 
 def _current():

@@ -113,3 +113,28 @@ def test_unexpected_error_is_bare_500_json(client, shop, monkeypatch):
     monkeypatch.setattr("svcgen.repository.get_topology", broken)
     body = assert_json_error(client.get(f"{BASE}/shop"), 500)
     assert "SELECT" not in json.dumps(body) and "RuntimeError" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        (f"{BASE}?page=100000000000000000000", 422),
+        (f"{BASE}?page=9223372036854775807&page_size=100", 422),
+        (f"{BASE}/shop/chart?revision=99999999999999999999", 422),
+        (f"{BASE}/shop/chart/files?revision=2147483648", 422),
+        (f"{BASE}/shop/revisions/99999999999999999999", 404),
+        (f"{BASE}/shop/revisions/0", 404),
+        (f"{BASE}/%00", 404),
+        (f"{BASE}/%00/chart", 404),
+        (f"{BASE}/{'x' * 5000}", 404),
+    ],
+)
+def test_out_of_range_or_impossible_input_is_4xx(client, shop, url, code):
+    client.post(BASE, json=shop)
+    assert_json_error(client.get(url), code)
+
+
+def test_impossible_name_on_put_and_delete_is_404(client, shop):
+    shop["name"] = "a\x00b"
+    assert assert_json_error(client.put(f"{BASE}/a%00b", json=shop), 422)["errors"]
+    assert_json_error(client.delete(f"{BASE}/a%00b"), 404)

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from .. import repository
 from .apidoc import ETAG_HEADER, STORED_CONTENT, error_responses
-from .schemas import RevisionListSchema
+from .schemas import MAX_REVISION, RevisionListSchema
 from .storage import open_session
 from .views import etag_header, revision_view, timestamp
 
@@ -35,7 +35,7 @@ class Revisions(MethodView):
         return {"name": name, "items": items}
 
 
-@blp.route("/topologies/<name>/revisions/<int:number>")
+@blp.route(f"/topologies/<name>/revisions/<int(min=1, max={MAX_REVISION}):number>")
 class Revision(MethodView):
     """One revision, as stored."""
 

@@ -83,11 +83,17 @@ class ValidationResultSchema(ma.Schema):
 #: Topologies per page unless ``page_size`` says otherwise, and the most it may say.
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
 
+#: The highest page number asked for (keeps the offset a small integer on every database).
+MAX_PAGE = 1_000_000
+
+#: The highest revision number there can be (an SQL ``INTEGER``).
+MAX_REVISION = 2**31 - 1
+
 
 class ListArgsSchema(ma.Schema):
     """Query parameters of ``GET /topologies``."""
 
-    page = fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(
         load_default=DEFAULT_PAGE_SIZE, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE)
     )
@@ -96,4 +102,6 @@ class ListArgsSchema(ma.Schema):
 class RevisionArgsSchema(ma.Schema):
     """Query parameter ``revision``: an older revision than the current one."""
 
-    revision = fields.Integer(load_default=None, validate=ma.validate.Range(min=1))
+    revision = fields.Integer(
+        load_default=None, validate=ma.validate.Range(min=1, max=MAX_REVISION)
+    )
