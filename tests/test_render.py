@@ -8,11 +8,13 @@ import re
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from svcgen.errors import TopologyInvalid
 from svcgen.render import render_chart, write_chart_dir
 from tests.examples import EXAMPLES
-from tests.helmcheck import check_chart, find, render_manifests
+from tests.helmcheck import check_chart, find, parse_manifests, render_manifests
 
 
 def _example(stem: str) -> dict:
@@ -560,3 +562,36 @@ def test_chart_matches_golden_files(example):
     assert sorted(fresh) == sorted(stored), "chart files changed: review, then `make goldens`"
     for path, text in fresh.items():
         assert text == stored[path], f"{path} changed: review the diff, then `make goldens`"
+
+
+@pytest.fixture(scope="module")
+def seed_chart(tmp_path_factory):
+    """The seed example's chart directory, written once for the property tests."""
+    files = render_chart(_example("seed-shop"), "0.1.0")
+    return write_chart_dir(files, "shop", tmp_path_factory.mktemp("seed"))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_any_env_value_and_annotation_survive_helm(value, seed_chart):
+    values = {
+        "web": {
+            "env": {"ANY": value},
+            "service": {"annotations": {"example.com/any": value}},
+        }
+    }
+    objects = parse_manifests(render_manifests(seed_chart, values))
+    assert _env(find(objects, "Deployment", "rel-shop-web"))["ANY"] == value
+    service = find(objects, "Service", "rel-shop-web")
+    assert service["metadata"]["annotations"] == {"example.com/any": value}
+
+
+def test_app_version_that_is_no_label_value_is_left_out_of_labels(tmp_path):
+    document = _example("seed-shop")
+    document["appVersion"] = "2.3.1 (beta)"
+    files = render_chart(document, "0.1.0")
+    assert yaml.safe_load(files["Chart.yaml"])["appVersion"] == "2.3.1 (beta)"
+    for obj in check_chart(files, "shop", tmp_path):
+        assert "app.kubernetes.io/version" not in obj["metadata"]["labels"]
