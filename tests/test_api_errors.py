@@ -138,3 +138,15 @@ def test_impossible_name_on_put_and_delete_is_404(client, shop):
     shop["name"] = "a\x00b"
     assert assert_json_error(client.put(f"{BASE}/a%00b", json=shop), 422)["errors"]
     assert_json_error(client.delete(f"{BASE}/a%00b"), 404)
+
+
+def test_yaml_alias_expansion_over_limit_is_413(client):
+    aliases = ", ".join(["*s"] * 60)  # 60 copies of a 100 kB string: 6 MB from a 100 kB body
+    body = (
+        f'name: bomb\nx: &s "{"x" * 100_000}"\n'
+        f"components: [{{name: a, role: worker, image: x, command: [{aliases}]}}]\n"
+    )
+    assert len(body) < 1024 * 1024
+    response = client.post("/api/v1/validate", data=body, content_type="application/yaml")
+    message = assert_json_error(response, 413)["message"]
+    assert "aliases" in message

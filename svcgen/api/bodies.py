@@ -9,11 +9,15 @@ validates a document.
 from __future__ import annotations
 
 from flask import current_app, request
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from ..errors import BodyMalformed, FieldError, TopologyInvalid
 from ..topology import ValidatedTopology, parse_document, validate_topology
 from .apidoc import DOCUMENT_TYPES
+
+#: How much larger than ``MAX_CONTENT_LENGTH`` a document may grow once its YAML
+#: aliases are expanded.
+EXPANSION_FACTOR = 4
 
 
 def read_document() -> dict:
@@ -23,7 +27,8 @@ def read_document() -> dict:
     :raises UnsupportedMediaType: the ``Content-Type`` is not one of
         :data:`~svcgen.api.apidoc.DOCUMENT_TYPES`.
     :raises werkzeug.exceptions.RequestEntityTooLarge: the body is larger than
-        ``MAX_CONTENT_LENGTH``.
+        ``MAX_CONTENT_LENGTH``, or its expanded document more than
+        :data:`EXPANSION_FACTOR` times that.
     :raises BodyMalformed: the body is not JSON or YAML, or not a mapping.
     """
     if request.mimetype not in DOCUMENT_TYPES:
@@ -33,9 +38,44 @@ def read_document() -> dict:
         )
     data = request.get_data(cache=False)
     try:
-        return parse_document(data, request.mimetype)
+        document = parse_document(data, request.mimetype)
     except RecursionError:
         raise BodyMalformed("the body is nested too deeply to be a topology document") from None
+    limit = EXPANSION_FACTOR * (current_app.config.get("MAX_CONTENT_LENGTH") or len(data))
+    if expanded_size(document, limit) > limit:
+        raise RequestEntityTooLarge(
+            f"the document is larger than {limit} bytes once its YAML aliases are expanded"
+        )
+    return document
+
+
+def expanded_size(document: object, limit: int) -> int:
+    """A rough size of ``document`` with every YAML alias written out in full: the
+    length of each string plus one per other value, key or item.
+
+    A small YAML body can name one large string thousands of times (``*a``);
+    everything downstream (validation, storage as JSON, rendering) would then
+    pay for the expanded document. Counting stops as soon as ``limit`` is passed.
+
+    :param document: a parsed document.
+    :param limit: where to stop counting.
+    :returns: the size, or a number above ``limit``.
+    """
+    size, pending = 0, [document]
+    while pending and size <= limit:
+        value = pending.pop()
+        if isinstance(value, str):
+            size += len(value) + 1
+        elif isinstance(value, dict):
+            size += 1
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            size += 1
+            pending.extend(value)
+        else:
+            size += 1
+    return size
 
 
 def read_valid_document(*, name: str | None = None) -> ValidatedTopology:

@@ -88,7 +88,7 @@ def handle_http_exception(exc: HTTPException):
     if getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(exc.valid_methods)
     message = exc.description or HTTP_STATUS_CODES.get(code, "Error")
-    if isinstance(exc, RequestEntityTooLarge):
+    if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"the request body is larger than the limit of {limit} bytes"
     data = getattr(exc, "data", None) or {}
