@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from svcgen.errors import TopologyInvalid
 from svcgen.render import render_chart, write_chart_dir
+from svcgen.topology import validate_topology
 from tests.examples import EXAMPLES
 from tests.helmcheck import check_chart, find, parse_manifests, render_manifests
 
@@ -318,7 +319,6 @@ def _full_document() -> dict:
                                                       "API_ADDR": "{host}:{port}"}}],
                 "probes": {"startup": {"tcpSocket": {"port": "http"}, "failureThreshold": 30},
                            "readiness": {"httpGet": {"path": "/ready", "port": "https"}}},
-                "healthPath": "/healthz",
             },
             {
                 "name": "api",
@@ -328,6 +328,7 @@ def _full_document() -> dict:
                 "service": {"type": "LoadBalancer", "loadBalancerClass": "example.com/lb",
                             "externalTrafficPolicy": "Cluster"},
                 "replicas": 0,
+                "healthPath": "/healthz",
             },
             {"name": "jobs", "role": "worker", "image": "busybox", "command": ["sh", "-c"],
              "args": ["sleep 3600"], "dependsOn": ["api", "dual-db"]},
@@ -337,6 +338,10 @@ def _full_document() -> dict:
             {"name": "dns", "role": "external", "external": {"host": "dns.example.com"}},
         ],
     }  # fmt: skip
+
+
+def test_the_whole_format_document_is_valid():
+    assert validate_topology(_full_document()).document == _full_document()
 
 
 def test_the_whole_format_renders(tmp_path):
@@ -367,10 +372,13 @@ def test_the_whole_format_renders(tmp_path):
     }
     container = web_pods["spec"]["template"]["spec"]["containers"][0]
     assert container["readinessProbe"] == {"httpGet": {"path": "/ready", "port": "https"}}
-    assert container["livenessProbe"] == {"httpGet": {"path": "/healthz", "port": 80}}
+    assert "livenessProbe" not in container
     assert container["startupProbe"] == {"tcpSocket": {"port": "http"}, "failureThreshold": 30}
     api_pods = find(objects, "Deployment", "rel-full-api")
     assert api_pods["spec"]["replicas"] == 0
+    api_container = api_pods["spec"]["template"]["spec"]["containers"][0]
+    assert api_container["livenessProbe"] == {"httpGet": {"path": "/healthz", "port": 8080}}
+    assert api_container["readinessProbe"] == api_container["livenessProbe"]
     assert api_pods["spec"]["template"]["spec"]["containers"][0]["image"] == (
         "registry:5000/api@sha256:" + "a" * 64
     )
