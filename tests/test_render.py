@@ -15,7 +15,7 @@ from svcgen.errors import TopologyInvalid
 from svcgen.render import render_chart, write_chart_dir
 from svcgen.topology import validate_topology
 from tests.examples import EXAMPLES
-from tests.helmcheck import check_chart, find, parse_manifests, render_manifests
+from tests.helmcheck import check_chart, find, lint_chart, parse_manifests, render_manifests
 
 
 def _example(stem: str) -> dict:
@@ -39,6 +39,8 @@ def test_every_example_lints_renders_and_validates(example, tmp_path):
     workloads = [c for c in document["components"] if c["role"] != "external"]
     assert len(services) == sum(c["role"] != "worker" for c in document["components"])
     assert len([o for o in objects if o["kind"] == "Deployment"]) == len(workloads)
+    messages = lint_chart(tmp_path / document["name"])
+    assert [m["error"] for m in messages if m["severity"] > 1] == []  # not even a WARNING
 
 
 def test_seed_shop_services_and_wiring(tmp_path):
