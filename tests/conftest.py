@@ -106,12 +106,25 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def app(database_url):
-    """The app over ``database_url``; its engine is disposed of after the test."""
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
-    yield app
-    with app.app_context():
-        engine().dispose()
+def make_app():
+    """``make_app(**config)``: an app with ``TESTING`` and ``config``; every
+    engine made is disposed of after the test."""
+    made = []
+
+    def factory(**config):
+        made.append(create_app({"TESTING": True, **config}))
+        return made[-1]
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            engine().dispose()
+
+
+@pytest.fixture
+def app(make_app, database_url):
+    """The app over ``database_url``."""
+    return make_app(DATABASE_URL=database_url)
 
 
 @pytest.fixture

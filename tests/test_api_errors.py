@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from svcgen.api import create_app
-
 BASE = "/api/v1/topologies"
 
 
@@ -77,9 +75,8 @@ def test_body_over_limit_is_413(client, shop):
     assert client.get(BASE).get_json()["totalItems"] == 0
 
 
-def test_body_limit_is_configurable(database_url, shop):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "MAX_CONTENT_LENGTH": 512})
-    client = app.test_client()
+def test_body_limit_is_configurable(make_app, database_url, shop):
+    client = make_app(DATABASE_URL=database_url, MAX_CONTENT_LENGTH=512).test_client()
     assert_json_error(client.post("/api/v1/validate", json=shop), 413)
     shop["components"] = shop["components"][2:]
     small = json.dumps({"name": "s", "components": [{"name": "a", "role": "worker", "image": "x"}]})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from svcgen.api import create_app
-
 
 def test_healthz(client):
     response = client.get("/healthz")
@@ -17,11 +15,8 @@ def test_readyz(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_readyz_is_503_json_when_database_is_down(tmp_path):
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"}
-    )
-    client = app.test_client()
+def test_readyz_is_503_json_when_database_is_down(make_app, tmp_path):
+    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing/dir/db.sqlite3").test_client()
     assert client.get("/healthz").status_code == 200
     response = client.get("/readyz")
     assert response.status_code == 503
