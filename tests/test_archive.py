@@ -82,3 +82,18 @@ def test_paths_outside_the_chart_are_refused(bad):
 
 def test_the_archive_is_a_single_gzip_member(seed):
     assert gzip.decompress(build_archive(*seed))[257:262] == b"ustar"
+
+
+def test_same_entries_as_helm_package(seed, tmp_path):
+    import helm_python
+
+    from svcgen.render import write_chart_dir
+
+    name, files = seed
+    chart_dir = write_chart_dir(files, name, tmp_path / "src")
+    packaged = helm_python.package(chart_dir, destination=tmp_path)
+    with tarfile.open(packaged, mode="r:gz") as tar:
+        helm_entries = sorted(m.name for m in tar.getmembers() if m.isfile())
+    with tarfile.open(fileobj=io.BytesIO(build_archive(name, files)), mode="r:gz") as tar:
+        ours = sorted(m.name for m in tar.getmembers())
+    assert ours == helm_entries
