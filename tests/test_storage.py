@@ -4,6 +4,8 @@ rollbacks, race-free numbering, and the SQLite connection settings."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -221,3 +223,38 @@ def test_sqlite_connection_settings(tmp_path):
         assert pragma("synchronous") == 1  # NORMAL
         assert pragma("journal_mode") == "wal"  # set once, by the first migration
     engine.dispose()
+
+
+WRITER = """
+import json, sys
+from svcgen import repository
+from svcgen.db import make_engine, make_sessionmaker
+url, document, times = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+engine = make_engine(url)
+Session = make_sessionmaker(engine)
+for _ in range(times):
+    with Session() as session, session.begin():
+        repository.replace_topology(session, document["name"], document)
+engine.dispose()
+"""
+
+
+@pytest.mark.slow
+def test_several_processes_write_one_database(Session, database_url, shop):  # noqa: N803
+    """As several gunicorn workers do: each its own engine, all on one database."""
+    create(Session, shop)
+    processes, each = 4, 10
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, database_url, json.dumps(shop), str(each)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
+    for writer in writers:
+        _, stderr = writer.communicate(timeout=120)
+        assert writer.returncode == 0, stderr
+    with Session() as session, session.begin():
+        numbers = [r.number for r in repository.list_revisions(session, "shop")]
+    assert numbers == list(range(1, processes * each + 2))
