@@ -293,6 +293,24 @@ def test_long_release_names_keep_the_component_suffix(tmp_path):
     assert any(n.endswith("-orders-db") for n in names)
 
 
+def test_long_names_of_two_releases_stay_distinct(tmp_path):
+    document = _example("seed-shop")
+    long_name = "orders-" + "x" * 40
+    document["components"][2]["name"] = long_name
+    document["components"][1]["dependsOn"] = [long_name]
+    files = render_chart(document, "0.1.0")
+    releases = ["team-payments-production-" + "a" * 20, "team-payments-production-" + "b" * 20]
+    names = []
+    for release in releases:
+        objects = check_chart(files, "shop", tmp_path / release[-1], release=release)
+        names.append({o["metadata"]["name"] for o in objects if o["kind"] == "Service"})
+    assert not names[0] & names[1]
+    for name in names[0] | names[1]:
+        assert len(name) <= 63
+        assert name.startswith("team-p")
+    assert sum(n.endswith("-" + long_name) for n in names[0] | names[1]) == 2
+
+
 def test_fixed_service_name_is_used_by_callers(tmp_path):
     document = _example("seed-shop")
     document["components"][1]["service"] = {"name": "shop-api"}

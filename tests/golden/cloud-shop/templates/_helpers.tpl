@@ -47,15 +47,25 @@ svcgen.component: fails unless .key names a component map in values.
 
 {{/*
 svcgen.objectName: <release fullname>-<component>, at most 63 characters; the
-fullname is shortened, never the component. Kubernetes checks Service names as
-DNS-1035 labels (ValidateServiceName, pkg/apis/core/validation), so a release
-name that starts with a digit or holds a dot fails here, with the reason.
+fullname is shortened, never the component. A shortened fullname ends in 8
+hex digits of its sha256, so releases that share a long prefix still get
+distinct names. Kubernetes checks Service names as DNS-1035 labels
+(ValidateServiceName, pkg/apis/core/validation), so a release name that
+starts with a digit or holds a dot fails here, with the reason.
 */}}
 {{- define "svcgen.objectName" -}}
 {{- include "svcgen.component" . }}
 {{- $c := index .root.Values .key }}
-{{- $room := int (sub 62 (len $c.name)) }}
-{{- $prefix := include "svcgen.fullname" .root | trunc $room | trimSuffix "-" }}
+{{- $full := include "svcgen.fullname" .root }}
+{{- $prefix := $full }}
+{{- $keep := int (sub 53 (len $c.name)) }}
+{{- if gt (add (len $full) 1 (len $c.name)) 63 }}
+{{- if gt $keep 0 }}
+{{- $prefix = printf "%s-%s" (trunc $keep $full | trimSuffix "-") (sha256sum $full | trunc 8) }}
+{{- else }}
+{{- $prefix = trunc (int (sub 62 (len $c.name))) $full | trimSuffix "-" }}
+{{- end }}
+{{- end }}
 {{- include "svcgen.checkName" (dict "name" (printf "%s-%s" $prefix $c.name) "root" .root) }}
 {{- end }}
 
