@@ -115,10 +115,15 @@ def replace_topology(
     :returns: the topology with its new current revision.
     :raises TopologyNotFound: no topology of that name.
     :raises PreconditionFailed: ``if_match`` rejects the current ETag.
-    :raises TopologyInvalid: the new chart version is not higher (SemVer
-        precedence) than the last, or a value JSON cannot store.
+    :raises TopologyInvalid: the document names another topology, the new chart
+        version is not higher (SemVer precedence) than the last, or a value JSON
+        cannot store.
     """
     _named(name)
+    if document.get("name") != name:
+        raise TopologyInvalid(
+            [FieldError(("name",), f"must be {name!r}: a topology cannot be renamed")]
+        )
     text = _to_json(document)
     now = _now()
     bumped = session.execute(

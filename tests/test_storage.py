@@ -258,3 +258,11 @@ def test_several_processes_write_one_database(Session, database_url, shop):  # n
     with Session() as session, session.begin():
         numbers = [r.number for r in repository.list_revisions(session, "shop")]
     assert numbers == list(range(1, processes * each + 2))
+
+
+def test_replace_cannot_rename(Session, shop):  # noqa: N803
+    create(Session, shop)
+    shop["name"] = "other"
+    with pytest.raises(TopologyInvalid):
+        replace(Session, "shop", shop)
+    assert current(Session, "shop").revision.number == 1
