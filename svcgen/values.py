@@ -35,6 +35,7 @@ from io import StringIO
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .naming import env_prefix, values_key
@@ -330,6 +331,14 @@ def _commented(value, path: tuple, comment, column: int):
     return _scalar(value)
 
 
+class _Emitter(RoundTripEmitter):
+    """Writes keys of up to 512 characters (annotation keys reach 317) as plain
+    ``key: value``, not as the ``? key`` form ruamel uses past 128; YAML
+    readers take implicit keys of up to 1024 characters (YAML 1.2, 7.4.2)."""
+
+    MAX_SIMPLE_KEY_LENGTH = 512
+
+
 def dump_yaml(data: dict, comment: Callable[[tuple, str], str] | None = None) -> str:
     """YAML text of plain data (dicts, lists, str, int, bool), two-space indent,
     no line folding, strings quoted by :func:`_scalar`.
@@ -340,6 +349,7 @@ def dump_yaml(data: dict, comment: Callable[[tuple, str], str] | None = None) ->
     :returns: the text, ending with a newline.
     """
     yaml = YAML()
+    yaml.Emitter = _Emitter
     yaml.width = 1 << 20
     yaml.indent(mapping=2, sequence=4, offset=2)
     stream = StringIO()

@@ -186,3 +186,11 @@ def test_dump_is_deterministic_and_never_folds_long_lines():
     text = dump_yaml(data)
     assert text == dump_yaml(dict(data))
     assert len(text.splitlines()) == 2
+
+
+def test_long_keys_are_written_as_plain_keys():
+    key = ("a" * 60 + ".") * 3 + "example.com/" + "n" * 63  # the longest annotation key
+    data = {"annotations": {key: "v"}}
+    text = dump_yaml(data, comment=lambda path, k: f"{k} is long")
+    assert f'  "{key}": v\n' in text and "? " not in text
+    assert yaml.safe_load(text) == data
