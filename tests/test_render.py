@@ -623,3 +623,45 @@ def test_app_version_that_is_no_label_value_is_left_out_of_labels(tmp_path):
     assert yaml.safe_load(files["Chart.yaml"])["appVersion"] == "2.3.1 (beta)"
     for obj in check_chart(files, "shop", tmp_path):
         assert "app.kubernetes.io/version" not in obj["metadata"]["labels"]
+
+
+ODD_TOPOLOGIES = {
+    "worker-only": [{"name": "jobs", "role": "worker", "image": "busybox"}],
+    "external-host-only": [
+        {"name": "dns", "role": "external", "external": {"host": "dns.example.com."}}
+    ],
+    "dns-on-tcp-and-udp": [
+        {
+            "name": "dns",
+            "role": "frontend",
+            "image": "coredns/coredns:1.11.1",
+            "ports": [
+                {"name": "dns-udp", "port": 53, "protocol": "UDP", "nodePort": 30053},
+                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "nodePort": 30053},
+            ],
+        }
+    ],
+    "ipv6-only-external": [
+        {"name": "app", "role": "frontend", "image": "nginx", "ports": [{"port": 80}],
+         "dependsOn": ["db"]},
+        {"name": "db", "role": "external", "external": {"addresses": ["2001:db8::10"]},
+         "ports": [{"port": 5432}], "service": {"ipFamilyPolicy": "SingleStack",
+                                               "ipFamilies": ["IPv6"]}},
+    ],
+    "backend-on-node-port": [
+        {"name": "api", "role": "backend", "image": "nginx",
+         "ports": [{"port": 8080, "nodePort": 31000}],
+         "service": {"type": "NodePort", "externalTrafficPolicy": "Local"}},
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("components", ODD_TOPOLOGIES.values(), ids=ODD_TOPOLOGIES.keys())
+def test_unusual_but_valid_topologies_render(components, tmp_path):
+    document = validate_topology({"name": "odd", "components": components}).document
+    objects = _objects(document, tmp_path, values={"networkPolicy": {"enabled": True}})
+    services = [o for o in objects if o["kind"] == "Service"]
+    assert len(services) == sum(c["role"] != "worker" for c in components)
+    for service in services:
+        if service["spec"]["type"] == "ClusterIP":
+            assert all("nodePort" not in p for p in service["spec"].get("ports", []))
