@@ -60,7 +60,9 @@ class TopologyInvalid(SvcgenError):
     def __init__(self, errors: list[FieldError]):
         self.errors = list(errors)
         first = self.errors[0] if self.errors else None
-        summary = f"{'.'.join(map(str, first.path)) or '(document)'}: {first.message}" if first else ""
+        summary = (
+            f"{'.'.join(map(str, first.path)) or '(document)'}: {first.message}" if first else ""
+        )
         super().__init__(f"the topology is invalid ({len(self.errors)} problem(s)); {summary}")
 
 

@@ -21,8 +21,10 @@ import jinja2
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .errors import FieldError, TopologyInvalid
+from .model import service_type
 from .naming import RESERVED_VALUES_KEYS, is_safe_values_key, values_key
-from .values import WORKLOAD_ROLES, build_values, dump_values, dump_yaml, service_type
+from .values import WORKLOAD_ROLES, build_values, dump_values
+from .yamlemit import dump_yaml
 
 #: The Jinja templates of chart files, a mirror of the chart tree: the
 #: repository's ``charts_templates/``, or ``$SVCGEN_TEMPLATES`` when set (an

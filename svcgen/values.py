@@ -29,41 +29,13 @@ Layout (one map per component, keyed by :func:`svcgen.naming.values_key`)::
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from io import StringIO
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.emitter import RoundTripEmitter
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-from .naming import env_prefix, values_key
-
-#: Service type of a component whose ``service.type`` is not set, by role (DESIGN 2).
-DEFAULT_SERVICE_TYPE = {"frontend": "NodePort", "backend": "ClusterIP"}
+from . import model
+from .naming import values_key
+from .wiring import edge_env
+from .yamlemit import dump_yaml
 
 #: Roles that run pods (a Deployment); the others are ``external``.
 WORKLOAD_ROLES = ("frontend", "backend", "worker")
-
-
-def service_type(component: dict) -> str | None:
-    """The Service type of a component: ``service.type`` if set, else by role:
-    frontend NodePort, backend ClusterIP, external ExternalName when given by
-    ``external.host`` or (selectorless) ClusterIP when given by ``external.addresses``.
-
-    :param component: one entry of the document's ``components``.
-    :returns: the type, or ``None`` for a worker (which has no Service).
-    """
-    role = component["role"]
-    if role == "worker":
-        return None
-    given = component.get("service", {}).get("type")
-    if given:
-        return given
-    if role == "external":
-        return "ExternalName" if "host" in component.get("external", {}) else "ClusterIP"
-    return DEFAULT_SERVICE_TYPE[role]
 
 
 def split_image(image: str) -> dict:
@@ -95,14 +67,7 @@ def edge_values(entry: str | dict, target: dict) -> dict:
     :param entry: the ``dependsOn`` entry, a name or ``{"name", "env"}``.
     :param target: the called component.
     """
-    if isinstance(entry, dict):
-        env = dict(entry["env"])
-    else:
-        prefix = env_prefix(target["name"])
-        env = {f"{prefix}_HOST": "{host}"}
-        if target.get("ports"):
-            env[f"{prefix}_PORT"] = "{port}"
-    return {"component": values_key(target["name"]), "env": env}
+    return {"component": values_key(target["name"]), "env": edge_env(entry, target)}
 
 
 def _ports(component: dict) -> list[dict]:
@@ -110,8 +75,8 @@ def _ports(component: dict) -> list[dict]:
     for given in component.get("ports", []):
         port = {"name": given["name"]} if "name" in given else {}
         port["port"] = given["port"]
-        port["targetPort"] = given.get("targetPort", given["port"])
-        port["protocol"] = given.get("protocol", "TCP")
+        port["targetPort"] = model.target_port(given)
+        port["protocol"] = model.protocol(given)
         if "nodePort" in given:
             port["nodePort"] = given["nodePort"]
         ports.append(port)
@@ -121,7 +86,7 @@ def _ports(component: dict) -> list[dict]:
 def _service(component: dict) -> dict:
     given = component.get("service", {})
     return {
-        "type": service_type(component),
+        "type": model.service_type(component),
         "name": given.get("name", ""),
         "annotations": dict(given.get("annotations", {})),
         "headless": given.get("headless", False),
@@ -148,14 +113,13 @@ def _ingress(component: dict) -> dict:
 
 def _workload(component: dict, by_name: dict[str, dict]) -> dict:
     depends = [
-        edge_values(e, by_name[e if isinstance(e, str) else e["name"]])
-        for e in component.get("dependsOn", [])
+        edge_values(e, by_name[model.edge_target(e)]) for e in component.get("dependsOn", [])
     ]
     return {
         "image": split_image(component["image"]),
         "command": list(component.get("command", [])),
         "args": list(component.get("args", [])),
-        "replicas": component.get("replicas", 1),
+        "replicas": model.replicas(component),
         "env": dict(component.get("env", {})),
         "secretEnv": [dict(s) for s in component.get("secretEnv", [])],
         "dependsOn": depends,
@@ -279,8 +243,6 @@ _TEXTS = {
 
 
 _TOP_KEYS = frozenset(k for s, k in _TEXTS if s == "")
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 
 
 def _describe(values: dict, path: tuple, key: str) -> str:
@@ -299,62 +261,6 @@ def _describe(values: dict, path: tuple, key: str) -> str:
         text = _TEXTS.get((sections[-1], key)) or _TEXTS.get((sections[-1], None))
     text = text or f"is a setting of {'.'.join(map(str, path))}."
     return f"{key} {text.replace('{name}', component['name'] if component else '')}"
-
-
-def _scalar(value):
-    """``value``, double-quoted when a YAML 1.1 or 1.2 reader could take it for
-    anything but a string (``yes``, ``0123``, ``6.10``, ``~``, ``null``...)."""
-    if not isinstance(value, str):
-        return value
-    if _PLAIN.fullmatch(value) and value.lower() not in _YAML11_WORDS:
-        return value
-    return DoubleQuotedScalarString(value)
-
-
-def _one_line(text: str) -> str:
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def _commented(value, path: tuple, comment, column: int):
-    """ruamel.yaml nodes of plain data, with comments above map keys."""
-    if isinstance(value, dict):
-        node = CommentedMap()
-        for key, item in value.items():
-            node[_scalar(key)] = _commented(item, (*path, key), comment, column + 2)
-            if comment is not None:
-                text = _one_line(comment(path, key))
-                node.yaml_set_comment_before_after_key(_scalar(key), before=text, indent=column)
-        return node
-    if isinstance(value, list):
-        items = (_commented(v, (*path, i), comment, column + 2) for i, v in enumerate(value))
-        return CommentedSeq(items)
-    return _scalar(value)
-
-
-class _Emitter(RoundTripEmitter):
-    """Writes keys of up to 512 characters (annotation keys reach 317) as plain
-    ``key: value``, not as the ``? key`` form ruamel uses past 128; YAML
-    readers take implicit keys of up to 1024 characters (YAML 1.2, 7.4.2)."""
-
-    MAX_SIMPLE_KEY_LENGTH = 512
-
-
-def dump_yaml(data: dict, comment: Callable[[tuple, str], str] | None = None) -> str:
-    """YAML text of plain data (dicts, lists, str, int, bool), two-space indent,
-    no line folding, strings quoted by :func:`_scalar`.
-
-    :param data: the mapping to write; key order is kept.
-    :param comment: ``comment(path, key)`` gives the line written above ``key`` of
-        the map at ``path`` (keys and list indices from the root); None: no comments.
-    :returns: the text, ending with a newline.
-    """
-    yaml = YAML()
-    yaml.Emitter = _Emitter
-    yaml.width = 1 << 20
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    stream = StringIO()
-    yaml.dump(_commented(data, (), comment, 0), stream)
-    return stream.getvalue()
 
 
 def dump_values(values: dict) -> str:

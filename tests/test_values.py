@@ -10,15 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from svcgen.model import service_type
 from svcgen.values import (
     build_values,
     component_values,
     dump_values,
-    dump_yaml,
     edge_values,
-    service_type,
     split_image,
 )
+from svcgen.yamlemit import dump_yaml
 from tests.examples import EXAMPLES
 
 TRICKY = [
