@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import semver
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -269,11 +269,10 @@ def _revision(number: int, text: str, chart_version: str, now: datetime) -> Revi
 
 
 def _check_chart_version_rises(new: str, last: str) -> None:
-    key = _semver_key(new)
-    if key is None:
+    """SemVer 2 precedence (semver.org section 11), by the ``semver`` library."""
+    if not semver.Version.is_valid(new):
         raise TopologyInvalid([FieldError(("chartVersion",), f"{new!r} is not a SemVer 2 version")])
-    last_key = _semver_key(last)
-    if last_key is not None and key <= last_key:
+    if semver.Version.is_valid(last) and semver.Version.parse(new) <= semver.Version.parse(last):
         raise TopologyInvalid(
             [
                 FieldError(
@@ -322,28 +321,3 @@ def _to_json(document: dict) -> str:
         return json.dumps(document, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:  # only if the rules let a non-JSON value through
         raise TopologyInvalid([FieldError((), f"holds a value JSON cannot store: {exc}")]) from None
-
-
-# SemVer 2.0.0 (https://semver.org, the regex the specification publishes).
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
-
-
-def _semver_key(version: object) -> tuple | None:
-    """A sort key giving SemVer 2 precedence (semver.org section 11): numeric
-    fields compared as numbers, a pre-release below its release, numeric
-    identifiers below alphanumeric ones, build metadata ignored.
-
-    :returns: the key, or ``None`` when ``version`` is not SemVer 2.
-    """
-    match = _SEMVER.match(version) if isinstance(version, str) else None
-    if match is None:
-        return None
-    major, minor, patch, pre, _build = match.groups()
-    if pre is None:
-        return (int(major), int(minor), int(patch), 1, ())
-    ids = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
-    return (int(major), int(minor), int(patch), 0, ids)

@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Mapping
 
+import semver
 from marshmallow import Schema, ValidationError, validate, validates_schema
 from marshmallow import fields as mf
 
@@ -22,12 +23,6 @@ ROLES = ("frontend", "backend", "worker", "external")
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 
-# SemVer 2.0.0, https://semver.org (the regex the spec publishes).
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
 # An OCI image reference (distribution/reference grammar): [domain[:port]/]path[:tag][@digest].
 _IMAGE = re.compile(
     r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
@@ -329,8 +324,10 @@ class TopologySchema(StrictSchema):
     )
     appVersion = Str(validate=validate.Length(1, 100, error="must be 1 to 100 characters"))
     chartVersion = Str(
-        check=_pattern(
-            _SEMVER, "must be a SemVer 2 version such as 1.4.0 (no 'v', no leading zeros)"
+        check=lambda v: (
+            []
+            if semver.Version.is_valid(v)
+            else ["must be a SemVer 2 version such as 1.4.0 (no 'v', no leading zeros)"]
         )
     )
     labels = StrMap(key_check=_label_key, value_check=k8s.label_value)

@@ -4,6 +4,7 @@ rollbacks, race-free numbering, and the SQLite connection settings."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -203,10 +204,15 @@ def test_concurrent_creates_of_one_name_store_one(Session, engine, shop):  # noq
         ("0.9.9", "1.0.0"),
     ],
 )
-def test_semver_precedence(lower, higher):
-    assert repository._semver_key(lower) < repository._semver_key(higher)
-    assert repository._semver_key("1.0.0+a") == repository._semver_key("1.0.0+b")
-    assert repository._semver_key("1.0") is None and repository._semver_key(1.0) is None
+def test_chart_version_must_rise_by_semver_precedence(lower, higher):
+    repository._check_chart_version_rises(higher, lower)
+    for new, last in ((lower, higher), (higher, higher), (lower, lower)):
+        with pytest.raises(TopologyInvalid, match=f"not higher than {re.escape(last)}"):
+            repository._check_chart_version_rises(new, last)
+    with pytest.raises(TopologyInvalid, match="not higher"):  # build metadata has no precedence
+        repository._check_chart_version_rises("1.0.0+b", "1.0.0+a")
+    with pytest.raises(TopologyInvalid, match="not a SemVer 2 version"):
+        repository._check_chart_version_rises("1.0", "0.1.0")
 
 
 def test_sqlite_connection_settings(tmp_path):
