@@ -127,7 +127,11 @@ def render(file, out_dir, package, node_port_range):
     _print_warnings(file, topology)
     version = chart_version_for(topology.document, 1)
     files = render_chart(topology.document, version)
-    chart_dir = write_chart_dir(files, topology.name, out_dir)
+    try:
+        chart_dir = write_chart_dir(files, topology.name, out_dir)
+    except (FileExistsError, OSError) as exc:
+        click.echo(f"cannot write the chart: {exc}", err=True)
+        sys.exit(1)
     click.echo(str(chart_dir))
     if package:
         archive = out_dir / f"{topology.name}-{version}.tgz"

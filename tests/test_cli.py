@@ -114,3 +114,19 @@ def test_render_of_an_invalid_file_writes_nothing(tmp_path):
     assert result.returncode == 1
     assert "components: must list 1 to 200 components" in result.stderr
     assert not out.exists()
+
+
+def test_render_refuses_to_overwrite_a_directory_that_is_not_a_chart(tmp_path):
+    seed = next(p for p in EXAMPLES if p.name == "seed-shop.yaml")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "precious.txt").write_text("keep me")
+    result = run("render", str(seed), "-o", str(tmp_path))
+    assert result.returncode == 1
+    assert "exists and is not a chart directory" in result.stderr
+    assert (tmp_path / "shop" / "precious.txt").read_text() == "keep me"
+    # a chart directory from an earlier render is replaced whole
+    (tmp_path / "shop" / "precious.txt").unlink()
+    assert run("render", str(seed), "-o", str(tmp_path)).returncode == 0
+    (tmp_path / "shop" / "templates" / "stale.yaml").write_text("kind: Stale\n")
+    assert run("render", str(seed), "-o", str(tmp_path)).returncode == 0
+    assert not (tmp_path / "shop" / "templates" / "stale.yaml").exists()
