@@ -188,8 +188,8 @@ def render_chart(document: dict, chart_version: str) -> dict[str, str]:
 def write_chart_dir(files: dict[str, str], chart_name: str, out_dir) -> Path:
     """Write a chart's files to ``out_dir/<chart_name>/``.
 
-    A directory of that name that holds a ``Chart.yaml`` is replaced whole, so
-    no file of an older render stays behind; any other existing one is refused.
+    A directory of that name that holds a ``Chart.yaml``, or nothing, is replaced
+    whole, so no file of an older render stays behind; anything else is refused.
 
     :param files: ``{relative path: text}`` from :func:`render_chart`.
     :param chart_name: the chart's name (the topology's name).
@@ -206,7 +206,7 @@ def write_chart_dir(files: dict[str, str], chart_name: str, out_dir) -> Path:
         if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
             raise ValueError(f"chart file path {rel!r} is not inside the chart")
     if root.exists():
-        if not (root / "Chart.yaml").is_file():
+        if not root.is_dir() or (any(root.iterdir()) and not (root / "Chart.yaml").is_file()):
             raise FileExistsError(f"{root} exists and is not a chart directory")
         shutil.rmtree(root)
     for rel, text in files.items():
