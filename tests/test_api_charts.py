@@ -12,6 +12,7 @@ import yaml
 
 from .conftest import document_of
 from .examples import EXAMPLES
+from .helmcheck import check_chart
 
 BASE = "/api/v1/topologies"
 
@@ -133,7 +134,7 @@ def test_validate_valid_and_invalid(client, shop):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_example_round_trip(client, path):
+def test_example_round_trip(client, path, tmp_path):
     text = path.read_text()
     document = yaml.safe_load(text)
     created = client.post(BASE, data=text, content_type="application/yaml")
@@ -143,4 +144,9 @@ def test_example_round_trip(client, path):
     assert document_of(body) == document
     assert body["revision"] == 1
     version = document.get("chartVersion", "0.1.0")
-    assert_chart_download(client.get(f"{BASE}/{name}/chart"), name, version)
+    download = client.get(f"{BASE}/{name}/chart")
+    assert_chart_download(download, name, version)
+    # the served bytes, not a fresh render: lint, template and strict schema checks
+    files = {path.removeprefix(f"{name}/"): text for path, text in members(download.data).items()}
+    objects = check_chart(files, name, tmp_path, release=name)
+    assert {o["kind"] for o in objects} >= {"Deployment", "Service"}
