@@ -126,7 +126,7 @@ def render(file, out_dir, package, node_port_range):
     topology = _load(file, node_port_range)
     _print_warnings(file, topology)
     version = chart_version_for(topology.document, 1)
-    files = render_chart(topology.document, version)
+    files = render_chart(topology.document, version, node_port_range=node_port_range)
     try:
         chart_dir = write_chart_dir(files, topology.name, out_dir)
     except (FileExistsError, OSError) as exc:

@@ -23,6 +23,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from .errors import FieldError, TopologyInvalid
 from .model import service_type
 from .naming import RESERVED_VALUES_KEYS, is_safe_values_key, values_key
+from .topology import DEFAULT_NODE_PORT_RANGE
 from .values import WORKLOAD_ROLES, build_values, dump_values
 from .yamlemit import dump_yaml
 
@@ -147,13 +148,20 @@ def _readme_context(document: dict, values: dict) -> dict:
     }
 
 
-def render_chart(document: dict, chart_version: str) -> dict[str, str]:
+def render_chart(
+    document: dict,
+    chart_version: str,
+    *,
+    node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE,
+) -> dict[str, str]:
     """The files of a topology's chart.
 
     :param document: a validated topology document (DESIGN section 2), as the
         user gave it: render applies the format's defaults itself.
     :param chart_version: the chart ``version``, e.g. from
         :func:`svcgen.topology.chart_version_for`.
+    :param node_port_range: the cluster's ``--service-node-port-range``, inclusive;
+        ``values.schema.json`` refuses a nodePort outside it at install time.
     :returns: ``{path relative to the chart root: text}``, sorted by path, the
         same for the same input (``Chart.yaml``, ``values.yaml``,
         ``templates/web-service.yaml``...).
@@ -164,6 +172,7 @@ def render_chart(document: dict, chart_version: str) -> dict[str, str]:
     env = _environment()
     context = {
         "keys": [values_key(c["name"]) for c in document["components"] if c["role"] != "worker"],
+        "node_port_range": node_port_range,
         **_readme_context(document, values),
     }
     files = {

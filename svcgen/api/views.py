@@ -73,7 +73,9 @@ def topology_view(stored: StoredTopology) -> dict:
 
 def chart_files(document: dict, chart_version: str) -> dict[str, str]:
     """The chart's files, ``{path relative to the chart root: text}``."""
-    return render.render_chart(document, chart_version)
+    return render.render_chart(
+        document, chart_version, node_port_range=tuple(current_app.config["NODE_PORT_RANGE"])
+    )
 
 
 def chart_response(document: dict, chart_version: str) -> Response:
@@ -85,7 +87,7 @@ def chart_response(document: dict, chart_version: str) -> Response:
         attachment; filename=<name>-<chartVersion>.tgz``.
     """
     name = document["name"]
-    data = archive.build_archive(name, render.render_chart(document, chart_version))
+    data = archive.build_archive(name, chart_files(document, chart_version))
     response = Response(data, mimetype="application/gzip")
     response.headers["Content-Disposition"] = f"attachment; filename={name}-{chart_version}.tgz"
     response.set_etag(hashlib.sha256(data).hexdigest())
