@@ -147,3 +147,30 @@ def test_yaml_alias_expansion_over_limit_is_413(client):
     response = client.post("/api/v1/validate", data=body, content_type="application/yaml")
     message = assert_json_error(response, 413)["message"]
     assert "aliases" in message
+
+
+def test_chunked_body_over_the_limit_is_413_not_cut(make_app, tmp_path):
+    """A chunked upload has no Content-Length; it must not be cut at the limit and stored."""
+    import io
+
+    from .conftest import migrate
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    migrate(url)
+    client = make_app(DATABASE_URL=url, MAX_CONTENT_LENGTH=2000).test_client()
+    head = b"name: shop\ncomponents:\n  - name: web\n    role: frontend\n    image: nginx\n    ports: [{port: 80}]\n"
+    body = head + b"#" + b"x" * (2000 - len(head)) + b"\n    replicas: 5\n"
+
+    def send(data: bytes):
+        return client.post(
+            "/api/v1/topologies",
+            input_stream=io.BytesIO(data),
+            headers={"Content-Type": "application/yaml", "Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True},
+        )
+
+    response = send(body)
+    assert response.status_code == 413, response.get_json()
+    assert response.get_json()["code"] == 413
+    assert client.get("/api/v1/topologies/shop").status_code == 404
+    assert send(head).status_code == 201  # a chunked body within the limit is read whole

@@ -36,7 +36,7 @@ def read_document() -> dict:
         raise UnsupportedMediaType(
             f"send the topology as {', '.join(DOCUMENT_TYPES)}; {given} is not supported"
         )
-    data = request.get_data(cache=False)
+    data = _read_body(current_app.config.get("MAX_CONTENT_LENGTH"))
     try:
         document = parse_document(data, request.mimetype)
     except RecursionError:
@@ -47,6 +47,23 @@ def read_document() -> dict:
             f"the document is larger than {limit} bytes once its YAML aliases are expanded"
         )
     return document
+
+
+def _read_body(limit: int | None) -> bytes:
+    """The raw body, at most ``limit`` bytes.
+
+    Werkzeug refuses a ``Content-Length`` above the limit, but cuts a chunked body
+    (no ``Content-Length``; gunicorn sets ``wsgi.input_terminated``) silently at the
+    limit, so that stream is read here one byte past the limit instead.
+
+    :raises RequestEntityTooLarge: the body is larger than ``limit``.
+    """
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=False)
+    data = request.environ["wsgi.input"].read(limit + 1 if limit else -1)
+    if limit and len(data) > limit:
+        raise RequestEntityTooLarge(f"the body is larger than {limit} bytes")
+    return data
 
 
 def expanded_size(document: object, limit: int) -> int:
