@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: Constraint names Alembic can find again on every database (Alembic ``docs/naming.rst``).
@@ -61,6 +70,12 @@ class Revision(Base):
     :param document: the document as JSON text, keys in the order given.
     :param chart_version: the chart ``version`` of this revision (SemVer 2).
     :param created_at: when it was stored (UTC).
+    :param created_by: who stored it: the name of the API token used (authentication
+        comes later; until then ``None``).
+    :param archive: the chart archive (``.tgz`` bytes) rendered when the revision was
+        written; served as stored, never rendered again. Loaded only when asked for.
+    :param digest: the sha256 of ``archive``, lowercase hex (the chart repository
+        index's ``digest`` and the download's ``ETag``).
     """
 
     __tablename__ = "revision"
@@ -72,5 +87,8 @@ class Revision(Base):
     document: Mapped[str] = mapped_column(Text)
     chart_version: Mapped[str] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String)
+    archive: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    digest: Mapped[str] = mapped_column(String(64))
 
     topology: Mapped[Topology] = relationship(back_populates="revisions")

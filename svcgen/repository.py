@@ -1,25 +1,27 @@
 """Storage of topologies and their revisions.
 
-This is the only module that sees ORM rows; it hands out frozen dataclasses.
-Every function takes a :class:`~sqlalchemy.orm.Session` whose transaction the
-caller owns (``with session.begin():``) and only flushes, so that an error
-raised here, or later in the caller, rolls everything back: a failed write
-never leaves half a row behind.
+This module and :mod:`svcgen.chartstore` are the only ones that see ORM rows;
+they hand out the frozen dataclasses of :mod:`svcgen.stored`. Every function
+takes a :class:`~sqlalchemy.orm.Session` whose transaction the caller owns
+(``with session.begin():``) and only flushes, so that an error raised here, or
+later in the caller, rolls everything back: a failed write never leaves half a
+row behind.
+
+Every revision is written with its chart archive (rendered once, by a
+:data:`~svcgen.package.Packager`) and the archive's sha256; a revision is never
+rewritten, so its chart's bytes never change.
 
 Revision numbers are race-free on SQLite and PostgreSQL: a new revision starts
 its transaction with ``UPDATE topology SET current_revision = current_revision + 1``,
 which takes the write lock (SQLite) or the row lock (PostgreSQL) before
 anything is read, and the unique ``(topology_id, number)`` constraint is the
-last guard.
+last guard. A delete takes the same lock first.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import semver
 from sqlalchemy import delete, func, select, update
@@ -33,85 +35,90 @@ from .errors import (
     TopologyInvalid,
     TopologyNotFound,
 )
+from .history import get_revision, list_revisions  # re-exported: callers read revisions here
 from .models import Revision, Topology
+from .package import ChartPackage, Packager, package_chart
+from .stored import (
+    DeletedTopology,
+    StoredRevision,
+    StoredTopology,
+    named,
+    now,
+    stored_revision,
+    stored_topology,
+    to_json,
+)
 from .topology import chart_version_for
+
+__all__ = [
+    "DeletedTopology",
+    "ETagMatcher",
+    "StoredRevision",
+    "StoredTopology",
+    "create_topology",
+    "delete_topology",
+    "get_revision",
+    "get_topology",
+    "list_revisions",
+    "list_topologies",
+    "replace_topology",
+]
 
 #: A test of the current ETag (unquoted) taken from ``If-Match``; ``None``: no precondition.
 ETagMatcher = Callable[[str], bool] | None
 
 
-@dataclass(frozen=True)
-class StoredRevision:
-    """One revision of a topology, as stored.
-
-    :param name: the topology's name.
-    :param number: the revision number, from 1.
-    :param document: the document as given (a fresh dict; keys in the given order).
-    :param chart_version: the chart ``version`` of this revision.
-    :param created_at: when this revision was stored (aware, UTC).
-    :param etag: a strong entity tag (unquoted) for this revision.
-    """
-
-    name: str
-    number: int
-    document: dict
-    chart_version: str
-    created_at: datetime
-    etag: str
-
-
-@dataclass(frozen=True)
-class StoredTopology:
-    """A topology with its current revision.
-
-    :param revision: the current revision (see :class:`StoredRevision`).
-    :param created_at: when the topology was first stored (aware, UTC).
-    :param updated_at: when its current revision was stored (aware, UTC).
-    """
-
-    revision: StoredRevision
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def name(self) -> str:
-        """The topology's name."""
-        return self.revision.name
-
-
-def create_topology(session: Session, document: dict) -> StoredTopology:
-    """Store a new topology as revision 1.
+def create_topology(
+    session: Session,
+    document: dict,
+    *,
+    package: Packager = package_chart,
+    created_by: str | None = None,
+) -> StoredTopology:
+    """Store a new topology as revision 1, with its chart archive.
 
     :param session: a session inside the caller's transaction.
     :param document: a validated document; its ``name`` names the topology.
+    :param package: renders the revision's chart archive.
+    :param created_by: who stores it (an API token's name), or ``None``.
     :returns: the stored topology.
     :raises TopologyExists: a topology of that name exists.
     :raises TopologyInvalid: the document holds a value JSON cannot store.
     """
     name = document["name"]
-    text = _to_json(document)
+    text = to_json(document)
+    chart_version = chart_version_for(document, 1)
+    chart = ChartPackage.of(package(document, chart_version))
     if session.scalar(select(Topology.id).where(Topology.name == name)) is not None:
         raise TopologyExists(f"a topology named {name!r} exists already")
-    now = _now()
-    row = Topology(name=name, current_revision=1, created_at=now, updated_at=now)
-    row.revisions.append(_revision(1, text, chart_version_for(document, 1), now))
+    moment = now()
+    row = Topology(name=name, current_revision=1, created_at=moment, updated_at=moment)
+    row.revisions.append(_revision(1, text, chart_version, chart, created_by, moment))
     session.add(row)
     try:
         session.flush()
     except IntegrityError:  # created by a concurrent request since the check above
         raise TopologyExists(f"a topology named {name!r} exists already") from None
-    return _stored(row, row.revisions[0])
+    return stored_topology(row, row.revisions[0])
 
 
 def replace_topology(
-    session: Session, name: str, document: dict, *, if_match: ETagMatcher = None
+    session: Session,
+    name: str,
+    document: dict,
+    *,
+    if_match: ETagMatcher = None,
+    package: Packager = package_chart,
+    created_by: str | None = None,
 ) -> StoredTopology:
-    """Store ``document`` as the next revision of topology ``name``.
+    """Store ``document`` as the next revision of topology ``name``, with its chart.
 
     :param session: a session inside the caller's transaction.
     :param name: the topology's name; ``document["name"]`` must be the same.
     :param document: a validated document.
     :param if_match: when given, the current revision's ETag must pass it.
+    :param package: renders the new revision's chart archive.
+    :param created_by: who stores it (an API token's name), or ``None``.
     :returns: the topology with its new current revision.
     :raises TopologyNotFound: no topology of that name.
     :raises PreconditionFailed: ``if_match`` rejects the current ETag.
@@ -119,17 +126,17 @@ def replace_topology(
         version is not higher (SemVer precedence) than the last, or a value JSON
         cannot store.
     """
-    _named(name)
+    named(name)
     if document.get("name") != name:
         raise TopologyInvalid(
             [FieldError(("name",), f"must be {name!r}: a topology cannot be renamed")]
         )
-    text = _to_json(document)
-    now = _now()
+    text = to_json(document)
+    moment = now()
     bumped = session.execute(
         update(Topology)
         .where(Topology.name == name)
-        .values(current_revision=Topology.current_revision + 1, updated_at=now)
+        .values(current_revision=Topology.current_revision + 1, updated_at=moment)
         .execution_options(synchronize_session=False)
     )
     if bumped.rowcount != 1:
@@ -138,43 +145,59 @@ def replace_topology(
         select(Topology).where(Topology.name == name).execution_options(populate_existing=True)
     ).scalar_one()
     previous = _revision_row(session, row, row.current_revision - 1)
-    if if_match is not None and not if_match(_stored_revision(row, previous).etag):
+    if if_match is not None and not if_match(stored_revision(row, previous).etag):
         raise PreconditionFailed(
             f"topology {name!r} has changed: its current revision is {previous.number}"
         )
     chart_version = chart_version_for(document, row.current_revision)
     _check_chart_version_rises(chart_version, previous.chart_version)
-    revision = _revision(row.current_revision, text, chart_version, now)
+    chart = ChartPackage.of(package(document, chart_version))
+    revision = _revision(row.current_revision, text, chart_version, chart, created_by, moment)
     revision.topology_id = row.id
     session.add(revision)
     session.flush()
-    return _stored(row, revision)
+    return stored_topology(row, revision)
 
 
-def delete_topology(session: Session, name: str, *, if_match: ETagMatcher = None) -> None:
-    """Delete topology ``name`` and, through ``ON DELETE CASCADE``, its revisions.
+def delete_topology(
+    session: Session, name: str, *, if_match: ETagMatcher = None
+) -> DeletedTopology:
+    """Delete topology ``name`` and, through ``ON DELETE CASCADE``, its revisions
+    and their charts.
 
     :param session: a session inside the caller's transaction.
     :param name: the topology's name.
     :param if_match: when given, the current revision's ETag must pass it.
+    :returns: the name and every revision's number and chart version, as they
+        were when the lock was taken (no revision can be added meanwhile).
     :raises TopologyNotFound: no topology of that name.
-    :raises PreconditionFailed: ``if_match`` rejects the current ETag, or the
-        topology changed while it was being deleted.
+    :raises PreconditionFailed: ``if_match`` rejects the current ETag.
     """
-    _named(name)
-    statement = delete(Topology).where(Topology.name == name)
+    named(name)
+    locked = session.execute(
+        update(Topology)
+        .where(Topology.name == name)
+        .values(current_revision=Topology.current_revision)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount != 1:
+        raise TopologyNotFound(f"no topology named {name!r}")
     if if_match is not None:
         current = get_topology(session, name).revision
         if not if_match(current.etag):
             raise PreconditionFailed(
                 f"topology {name!r} has changed: its current revision is {current.number}"
             )
-        statement = statement.where(Topology.current_revision == current.number)
-    result = session.execute(statement.execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        if if_match is not None:
-            raise PreconditionFailed(f"topology {name!r} changed while being deleted")
-        raise TopologyNotFound(f"no topology named {name!r}")
+    revisions = session.execute(
+        select(Revision.number, Revision.chart_version)
+        .join(Topology, Revision.topology_id == Topology.id)
+        .where(Topology.name == name)
+        .order_by(Revision.number)
+    ).all()
+    session.execute(
+        delete(Topology).where(Topology.name == name).execution_options(synchronize_session=False)
+    )
+    return DeletedTopology(name, [(number, version) for number, version in revisions])
 
 
 def get_topology(session: Session, name: str) -> StoredTopology:
@@ -182,46 +205,11 @@ def get_topology(session: Session, name: str) -> StoredTopology:
 
     :raises TopologyNotFound: no topology of that name.
     """
-    _named(name)
+    named(name)
     found = session.execute(_current().where(Topology.name == name)).one_or_none()
     if found is None:
         raise TopologyNotFound(f"no topology named {name!r}")
-    return _stored(*found)
-
-
-def get_revision(session: Session, name: str, number: int) -> StoredRevision:
-    """Revision ``number`` of topology ``name``.
-
-    :raises TopologyNotFound: no topology of that name, or no such revision.
-    """
-    _named(name)
-    found = session.execute(
-        select(Topology, Revision)
-        .join(Revision, Revision.topology_id == Topology.id)
-        .where(Topology.name == name, Revision.number == number)
-    ).one_or_none()
-    if found is None:
-        if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
-            raise TopologyNotFound(f"no topology named {name!r}")
-        raise TopologyNotFound(f"topology {name!r} has no revision {number}")
-    return _stored_revision(*found)
-
-
-def list_revisions(session: Session, name: str) -> list[StoredRevision]:
-    """Every revision of topology ``name``, oldest (1) first.
-
-    :raises TopologyNotFound: no topology of that name.
-    """
-    _named(name)
-    rows = session.execute(
-        select(Topology, Revision)
-        .join(Revision, Revision.topology_id == Topology.id)
-        .where(Topology.name == name)
-        .order_by(Revision.number)
-    ).all()
-    if not rows:
-        raise TopologyNotFound(f"no topology named {name!r}")
-    return [_stored_revision(*found) for found in rows]
+    return stored_topology(*found)
 
 
 def list_topologies(
@@ -240,15 +228,7 @@ def list_topologies(
         .offset(offset)
         .limit(limit)
     ).all()
-    return [_stored(*found) for found in page], total
-
-
-def _named(name: str) -> str:
-    """``name`` for a lookup; a name no topology can have (PostgreSQL refuses NUL
-    in text) is simply not found."""
-    if "\x00" in name:
-        raise TopologyNotFound(f"no topology named {name!r}")
-    return name
+    return [stored_topology(*found) for found in page], total
 
 
 def _current():
@@ -264,8 +244,23 @@ def _revision_row(session: Session, row: Topology, number: int) -> Revision:
     ).scalar_one()
 
 
-def _revision(number: int, text: str, chart_version: str, now: datetime) -> Revision:
-    return Revision(number=number, document=text, chart_version=chart_version, created_at=now)
+def _revision(
+    number: int,
+    text: str,
+    chart_version: str,
+    chart: ChartPackage,
+    created_by: str | None,
+    moment: datetime,
+) -> Revision:
+    return Revision(
+        number=number,
+        document=text,
+        chart_version=chart_version,
+        created_at=moment,
+        created_by=created_by,
+        archive=chart.data,
+        digest=chart.digest,
+    )
 
 
 def _check_chart_version_rises(new: str, last: str) -> None:
@@ -282,42 +277,3 @@ def _check_chart_version_rises(new: str, last: str) -> None:
                 )
             ]
         )
-
-
-def _stored(row: Topology, revision: Revision) -> StoredTopology:
-    return StoredTopology(
-        revision=_stored_revision(row, revision),
-        created_at=_utc(row.created_at),
-        updated_at=_utc(row.updated_at),
-    )
-
-
-def _stored_revision(row: Topology, revision: Revision) -> StoredRevision:
-    tag = hashlib.sha256(
-        f"{row.name}\n{revision.number}\n{revision.chart_version}\n{revision.document}".encode()
-    ).hexdigest()[:40]
-    return StoredRevision(
-        name=row.name,
-        number=revision.number,
-        document=json.loads(revision.document),
-        chart_version=revision.chart_version,
-        created_at=_utc(revision.created_at),
-        etag=tag,
-    )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; svcgen stores UTC only."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _to_json(document: dict) -> str:
-    """The document as JSON text, keys in the order given (never sorted)."""
-    try:
-        return json.dumps(document, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:  # only if the rules let a non-JSON value through
-        raise TopologyInvalid([FieldError((), f"holds a value JSON cannot store: {exc}")]) from None

@@ -209,8 +209,14 @@ def test_delete_then_get_is_404_and_name_is_free(client, shop):
     create(client, shop)
     client.put(f"{BASE}/shop", json=shop)
     response = client.delete(f"{BASE}/shop")
-    assert response.status_code == 204
-    assert response.data == b""
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "deleted": {
+            "name": "shop",
+            "revisions": [1, 2],
+            "charts": ["shop-0.1.0.tgz", "shop-0.2.0.tgz"],
+        }
+    }
     assert client.get(f"{BASE}/shop").status_code == 404
     assert client.get(f"{BASE}/shop/revisions").status_code == 404
     assert client.get(f"{BASE}/shop/chart").status_code == 404
@@ -224,7 +230,7 @@ def test_delete_stale_if_match_is_412(client, shop):
     response = client.delete(f"{BASE}/shop", headers={"If-Match": stale})
     assert response.status_code == 412
     assert client.get(f"{BASE}/shop").status_code == 200
-    assert client.delete(f"{BASE}/shop", headers={"If-Match": current}).status_code == 204
+    assert client.delete(f"{BASE}/shop", headers={"If-Match": current}).status_code == 200
 
 
 def test_list_is_paginated_newest_first(client, shop):

@@ -4,8 +4,9 @@ Modules, one concern each: ``errors`` (every exception to a JSON response, in
 one place), ``bodies`` (request bodies: content type, parsing, validation),
 ``storage`` (the database session of a request), ``schemas`` and ``apidoc``
 (the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
-blueprints ``topologies``, ``revisions``, ``charts``, ``documents`` (validate
-and render without storing) and ``health``.
+blueprints ``topologies``, ``revisions``, ``charts``, ``diffs``, ``documents``
+(validate and render without storing), ``helmrepo`` (``/charts``, a Helm chart
+repository) and ``health``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,26 @@ from flask import Flask
 
 from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
 from ..topology import DEFAULT_NODE_PORT_RANGE
-from . import charts, docs, documents, errors, health, revisions, storage, topologies
+from . import (
+    charts,
+    diffs,
+    docs,
+    documents,
+    errors,
+    health,
+    helmrepo,
+    revisions,
+    storage,
+    topologies,
+)
 from .apidoc import SvcgenApi
 
 
 def create_app(test_config: Mapping | None = None) -> Flask:
     """Build the svcgen app (Flask's application-factory pattern).
 
-    Settings, later ones winning: the defaults below; environment variables
+    Settings, later ones winning: the defaults below (``REQUIRE_IF_MATCH``: when
+    true, PUT and DELETE without ``If-Match`` are a 428); environment variables
     ``SVCGEN_<KEY>`` (values parsed as JSON, e.g. ``SVCGEN_MAX_CONTENT_LENGTH=2097152``);
     then ``test_config``. ``DATABASE_URL``, unless given by one of those, comes
     from :func:`svcgen.config.database_url`, as Alembic's does.
@@ -42,6 +55,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         MAX_CONTENT_LENGTH=DEFAULT_MAX_CONTENT_LENGTH,
         NODE_PORT_RANGE=DEFAULT_NODE_PORT_RANGE,
+        REQUIRE_IF_MATCH=False,
     )
     app.config.from_prefixed_env("SVCGEN")
     if test_config is not None:
@@ -51,12 +65,15 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False  # documents keep the key order they were given in
 
     storage.init_app(app)
+    helmrepo.init_app(app)
     docs.init_app(app)
     api = SvcgenApi(app)
     errors.init_app(app)
     api.register_blueprint(topologies.blp, url_prefix="/api/v1")
     api.register_blueprint(revisions.blp, url_prefix="/api/v1")
     api.register_blueprint(charts.blp, url_prefix="/api/v1")
+    api.register_blueprint(diffs.blp, url_prefix="/api/v1")
     api.register_blueprint(documents.blp, url_prefix="/api/v1")
+    api.register_blueprint(helmrepo.blp)
     api.register_blueprint(health.blp)
     return app

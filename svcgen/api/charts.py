@@ -1,24 +1,28 @@
-"""``/api/v1/topologies/{name}/chart``: a stored revision's Helm chart."""
+"""``/api/v1/topologies/{name}/chart``: a stored revision's Helm chart.
+
+Both views serve the archive stored with the revision when it was written
+(:mod:`svcgen.history`); nothing is rendered on a read.
+"""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import repository
+from .. import history
+from ..package import archive_files
+from ..stored import StoredRevision
 from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
 from .schemas import RevisionArgsSchema
 from .storage import open_session
-from .views import chart_files, chart_response
+from .views import archive_response
 
 blp = Blueprint("charts", __name__, description="Helm charts of stored topologies.")
 
 
-def _revision(name: str, revision: int | None) -> repository.StoredRevision:
+def _chart(name: str, revision: int | None) -> tuple[StoredRevision, bytes]:
     with open_session() as session, session.begin():
-        if revision is None:
-            return repository.get_topology(session, name).revision
-        return repository.get_revision(session, name, revision)
+        return history.get_chart(session, name, revision)
 
 
 @blp.route("/topologies/<name>/chart")
@@ -36,8 +40,8 @@ class Chart(MethodView):
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
         """Download a topology's chart (the current revision, or ?revision=n)"""
-        found = _revision(name, revision)
-        return chart_response(found.document, found.chart_version)
+        found, data = _chart(name, revision)
+        return archive_response(found.name, found.chart_version, data)
 
 
 @blp.route("/topologies/<name>/chart/files")
@@ -50,5 +54,5 @@ class ChartFiles(MethodView):
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
         """A topology's chart files as JSON (the current revision, or ?revision=n)"""
-        found = _revision(name, revision)
-        return chart_files(found.document, found.chart_version)
+        _, data = _chart(name, revision)
+        return archive_files(data)

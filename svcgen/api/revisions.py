@@ -9,7 +9,7 @@ from .. import repository
 from .apidoc import ETAG_HEADER, STORED_CONTENT, error_responses
 from .schemas import MAX_REVISION, RevisionListSchema
 from .storage import open_session
-from .views import etag_header, revision_view, timestamp
+from .views import etag_header, revision_detail, timestamp
 
 blp = Blueprint("revisions", __name__, description="Every stored change of a topology.")
 
@@ -29,6 +29,8 @@ class Revisions(MethodView):
                 "revision": r.number,
                 "chartVersion": r.chart_version,
                 "createdAt": timestamp(r.created_at),
+                "createdBy": r.created_by,
+                "digest": r.digest,
             }
             for r in found
         ]
@@ -40,10 +42,15 @@ class Revision(MethodView):
     """One revision, as stored."""
 
     @blp.doc(responses={200: {"content": STORED_CONTENT}})
-    @blp.response(200, description="The revision's document", headers=ETAG_HEADER)
+    @blp.response(
+        200,
+        description="The revision's document, plus createdBy (null until the API has "
+        "authentication)",
+        headers=ETAG_HEADER,
+    )
     @error_responses(blp, 404)
     def get(self, name: str, number: int):
         """Read one revision of a topology"""
         with open_session() as session, session.begin():
             found = repository.get_revision(session, name, number)
-        return revision_view(found), etag_header(found)
+        return revision_detail(found), etag_header(found)

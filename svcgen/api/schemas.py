@@ -64,6 +64,14 @@ class RevisionSummarySchema(ma.Schema):
     revision = fields.Integer()
     chartVersion = fields.String()
     createdAt = fields.String(metadata={"format": "date-time"})
+    createdBy = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "who stored it (an API token's name); null until "
+            "the API has authentication"
+        },
+    )
+    digest = fields.String(metadata={"description": "sha256 of the revision's chart archive"})
 
 
 class RevisionListSchema(ma.Schema):
@@ -105,3 +113,70 @@ class RevisionArgsSchema(ma.Schema):
     revision = fields.Integer(
         load_default=None, validate=ma.validate.Range(min=1, max=MAX_REVISION)
     )
+
+
+class DiffArgsSchema(ma.Schema):
+    """Query parameters of ``GET /topologies/{name}/diff``: two revision numbers."""
+
+    from_ = fields.Integer(
+        data_key="from", required=True, validate=ma.validate.Range(min=1, max=MAX_REVISION)
+    )
+    to = fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_REVISION))
+
+
+class DeletedItemSchema(ma.Schema):
+    """What a ``DELETE`` removed."""
+
+    name = fields.String()
+    revisions = fields.List(fields.Integer(), metadata={"description": "revision numbers"})
+    charts = fields.List(
+        fields.String(), metadata={"description": "chart archives, e.g. shop-0.1.0.tgz"}
+    )
+
+
+class DeletedSchema(ma.Schema):
+    """The body of ``DELETE /topologies/{name}``."""
+
+    deleted = fields.Nested(DeletedItemSchema)
+
+
+class FieldChangeSchema(ma.Schema):
+    """One field added, removed or changed between two revisions."""
+
+    path = fields.List(fields.Raw())
+    field = fields.String()
+    old = fields.Raw(metadata={"description": "removed and changed fields"})
+    new = fields.Raw(metadata={"description": "added and changed fields"})
+
+
+class DocumentChangesSchema(ma.Schema):
+    """The document's changes, each list in document order."""
+
+    added = fields.List(fields.Nested(FieldChangeSchema))
+    removed = fields.List(fields.Nested(FieldChangeSchema))
+    changed = fields.List(fields.Nested(FieldChangeSchema))
+
+
+class FileDiffSchema(ma.Schema):
+    """One chart file that differs."""
+
+    path = fields.String(metadata={"description": "relative to the chart root"})
+    status = fields.String(metadata={"description": "added, removed or changed"})
+    diff = fields.String(metadata={"description": "unified diff"})
+
+
+class RevisionRefSchema(ma.Schema):
+    """A revision named in a diff."""
+
+    revision = fields.Integer()
+    chartVersion = fields.String()
+
+
+class DiffSchema(ma.Schema):
+    """``GET /topologies/{name}/diff``."""
+
+    name = fields.String()
+    from_ = fields.Nested(RevisionRefSchema, data_key="from")
+    to = fields.Nested(RevisionRefSchema)
+    document = fields.Nested(DocumentChangesSchema)
+    files = fields.List(fields.Nested(FileDiffSchema))

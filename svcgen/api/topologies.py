@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.exceptions import PreconditionRequired
 
 from .. import repository
+from ..package import chart_filename
 from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
 from .bodies import read_valid_document
-from .schemas import ListArgsSchema, TopologyPageSchema
+from .schemas import DeletedSchema, ListArgsSchema, TopologyPageSchema
 from .storage import open_session
-from .views import etag_header, timestamp, topology_view
+from .views import etag_header, packager, timestamp, topology_view
 
 blp = Blueprint("topologies", __name__, description="Stored topologies and their revisions.")
 
-_IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"}}
+_IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "the ETag of the revision the change is based on; required (428 "
+    "without it) when the server sets REQUIRE_IF_MATCH",
+    "schema": {"type": "string"},
+}
 
 
 def if_match():
-    """The ``If-Match`` header as a test of an (unquoted) ETag, or ``None`` without one."""
-    return request.if_match.contains if request.if_match else None
+    """The ``If-Match`` header as a test of an (unquoted) ETag, or ``None`` without one.
+
+    :raises PreconditionRequired: there is no ``If-Match`` and the app's
+        ``REQUIRE_IF_MATCH`` setting is true (``SVCGEN_REQUIRE_IF_MATCH=true``).
+    """
+    if request.if_match:
+        return request.if_match.contains
+    if current_app.config.get("REQUIRE_IF_MATCH"):
+        raise PreconditionRequired(
+            "this server requires If-Match on PUT and DELETE: send the ETag of the "
+            "revision your change is based on (GET the topology for it)"
+        )
+    return None
 
 
 @blp.route("/topologies")
@@ -61,7 +81,7 @@ class Topologies(MethodView):
         """Validate and store a new topology"""
         validated = read_valid_document()
         with open_session() as session, session.begin():
-            stored = repository.create_topology(session, validated.document)
+            stored = repository.create_topology(session, validated.document, package=packager())
         headers = etag_header(stored.revision)
         headers["Location"] = url_for("topologies.Topology", name=stored.name)
         return topology_view(stored), headers
@@ -86,21 +106,29 @@ class Topology(MethodView):
         responses={200: {"content": STORED_CONTENT}},
     )
     @blp.response(200, description="Stored as the next revision", headers=ETAG_HEADER)
-    @error_responses(blp, 400, 404, 412, 413, 415, 422)
+    @error_responses(blp, 400, 404, 412, 413, 415, 422, 428)
     def put(self, name: str):
         """Replace a topology's document: a new revision"""
+        precondition = if_match()
         validated = read_valid_document(name=name)
         with open_session() as session, session.begin():
             stored = repository.replace_topology(
-                session, name, validated.document, if_match=if_match()
+                session, name, validated.document, if_match=precondition, package=packager()
             )
         return topology_view(stored), etag_header(stored.revision)
 
     @blp.doc(parameters=[_IF_MATCH])
-    @blp.response(204, description="Deleted with all its revisions")
-    @error_responses(blp, 404, 412)
+    @blp.response(200, DeletedSchema, description="Deleted with all its revisions and charts")
+    @error_responses(blp, 404, 412, 428)
     def delete(self, name: str):
-        """Delete a topology and all its revisions"""
+        """Delete a topology, all its revisions and their charts"""
+        precondition = if_match()
         with open_session() as session, session.begin():
-            repository.delete_topology(session, name, if_match=if_match())
-        return ""
+            deleted = repository.delete_topology(session, name, if_match=precondition)
+        return {
+            "deleted": {
+                "name": deleted.name,
+                "revisions": [number for number, _ in deleted.revisions],
+                "charts": [chart_filename(deleted.name, v) for _, v in deleted.revisions],
+            }
+        }

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from .. import archive, render
 from ..errors import TopologyInvalid
-from ..repository import StoredRevision, StoredTopology
+from ..package import Packager, chart_filename, package_chart
+from ..stored import StoredRevision, StoredTopology
 from ..topology import validate_topology
 
 #: The keys the server adds to a stored document when it answers with one.
@@ -64,10 +66,26 @@ def revision_view(
     return body
 
 
+def revision_detail(revision: StoredRevision) -> dict:
+    """The body of ``GET /topologies/{name}/revisions/{n}``: :func:`revision_view`
+    plus ``createdBy`` (who stored it; ``null`` until the API has authentication)."""
+    body = revision_view(revision)
+    body["createdBy"] = revision.created_by
+    return body
+
+
 def topology_view(stored: StoredTopology) -> dict:
     """The body of ``GET /topologies/{name}`` (see :func:`revision_view`)."""
     return revision_view(
         stored.revision, created_at=stored.created_at, updated_at=stored.updated_at
+    )
+
+
+def packager() -> Packager:
+    """:func:`svcgen.package.package_chart` with the app's ``NODE_PORT_RANGE``, for
+    the repository to archive a new revision's chart with."""
+    return functools.partial(
+        package_chart, node_port_range=tuple(current_app.config["NODE_PORT_RANGE"])
     )
 
 
@@ -88,7 +106,21 @@ def chart_response(document: dict, chart_version: str) -> Response:
     """
     name = document["name"]
     data = archive.build_archive(name, chart_files(document, chart_version))
+    return archive_response(name, chart_version, data)
+
+
+def archive_response(name: str, chart_version: str, data: bytes) -> Response:
+    """A chart archive as a download, answering ``If-None-Match`` with a 304.
+
+    :param name: the chart's name.
+    :param chart_version: its version (names the file).
+    :param data: the ``.tgz`` bytes, e.g. as stored with a revision.
+    :returns: ``application/gzip``, ``Content-Disposition: attachment;
+        filename=<name>-<chartVersion>.tgz``, ``ETag`` the sha256 of ``data``.
+    """
     response = Response(data, mimetype="application/gzip")
-    response.headers["Content-Disposition"] = f"attachment; filename={name}-{chart_version}.tgz"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename={chart_filename(name, chart_version)}"
+    )
     response.set_etag(hashlib.sha256(data).hexdigest())
-    return response
+    return response.make_conditional(request)

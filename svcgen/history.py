@@ -1,0 +1,155 @@
+"""Reads of stored revisions and their chart archives (the read half of the
+repository; like :mod:`svcgen.repository` it sees ORM rows and hands out
+:mod:`svcgen.stored` dataclasses, and the caller owns the transaction).
+
+Archives are read as stored: nothing here renders a chart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from .errors import TopologyNotFound
+from .models import Revision, Topology
+from .stored import StoredRevision, named, stored_revision, utc
+
+
+@dataclass(frozen=True)
+class ChartEntry:
+    """One stored chart, as a chart repository lists it.
+
+    :param name: the topology's (and chart's) name.
+    :param number: the revision number.
+    :param chart_version: the chart ``version``.
+    :param document: the revision's document (for ``description``, ``appVersion``).
+    :param digest: sha256 of the archive, lowercase hex.
+    :param created_at: when the revision was stored (aware, UTC).
+    """
+
+    name: str
+    number: int
+    chart_version: str
+    document: dict
+    digest: str
+    created_at: datetime
+
+
+def get_revision(session: Session, name: str, number: int) -> StoredRevision:
+    """Revision ``number`` of topology ``name``.
+
+    :raises TopologyNotFound: no topology of that name, or no such revision.
+    """
+    return _find(session, name, number)[0]
+
+
+def list_revisions(session: Session, name: str) -> list[StoredRevision]:
+    """Every revision of topology ``name``, oldest (1) first.
+
+    :raises TopologyNotFound: no topology of that name.
+    """
+    named(name)
+    rows = session.execute(
+        select(Topology, Revision)
+        .join(Revision, Revision.topology_id == Topology.id)
+        .where(Topology.name == name)
+        .order_by(Revision.number)
+    ).all()
+    if not rows:
+        raise TopologyNotFound(f"no topology named {name!r}")
+    return [stored_revision(*found) for found in rows]
+
+
+def get_chart(session: Session, name: str, number: int | None) -> tuple[StoredRevision, bytes]:
+    """A revision and its stored chart archive.
+
+    :param name: the topology's name.
+    :param number: the revision number; ``None``: the current revision.
+    :returns: the revision and the archive bytes, exactly as stored.
+    :raises TopologyNotFound: no topology of that name, or no such revision.
+    """
+    revision, row = _find(session, name, number, archive=True)
+    return revision, row.archive
+
+
+def find_chart(session: Session, name: str, version: str) -> tuple[StoredRevision, bytes]:
+    """The revision of topology ``name`` whose chart has ``version``, and its archive.
+
+    Chart versions rise with every revision, so at most one matches.
+
+    :raises TopologyNotFound: no such topology or version.
+    """
+    named(name)
+    found = session.execute(
+        select(Topology, Revision)
+        .join(Revision, Revision.topology_id == Topology.id)
+        .where(Topology.name == name, Revision.chart_version == version)
+        .options(undefer(Revision.archive))
+    ).first()
+    if found is None:
+        raise TopologyNotFound(f"no chart {name!r} of version {version!r}")
+    return stored_revision(*found), found[1].archive
+
+
+def chart_entries(session: Session) -> list[ChartEntry]:
+    """Every stored chart of every topology, by name, then newest revision first."""
+    rows = session.execute(
+        select(Topology.name, Revision)
+        .join(Revision, Revision.topology_id == Topology.id)
+        .order_by(Topology.name, Revision.number.desc())
+    ).all()
+    return [
+        ChartEntry(
+            name=name,
+            number=revision.number,
+            chart_version=revision.chart_version,
+            document=json.loads(revision.document),
+            digest=revision.digest,
+            created_at=utc(revision.created_at),
+        )
+        for name, revision in rows
+    ]
+
+
+def charts_stamp(session: Session) -> str:
+    """A short hash that changes whenever the set of stored charts changes (a
+    revision added, a topology deleted); cheap next to building an index.
+
+    Revisions are never rewritten, so their ids, digests and times name the set.
+    """
+    digest = hashlib.sha256()
+    rows = session.execute(
+        select(Revision.id, Revision.digest, Revision.created_at).order_by(Revision.id)
+    )
+    for row_id, chart_digest, created_at in rows:
+        digest.update(f"{row_id} {chart_digest} {utc(created_at).isoformat()}\n".encode())
+    return digest.hexdigest()
+
+
+def _find(
+    session: Session, name: str, number: int | None, *, archive: bool = False
+) -> tuple[StoredRevision, Revision]:
+    named(name)
+    condition = (
+        Revision.number == Topology.current_revision
+        if number is None
+        else Revision.number == number
+    )
+    statement = (
+        select(Topology, Revision)
+        .join(Revision, Revision.topology_id == Topology.id)
+        .where(Topology.name == name, condition)
+    )
+    if archive:
+        statement = statement.options(undefer(Revision.archive))
+    found = session.execute(statement).one_or_none()
+    if found is None:
+        if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
+            raise TopologyNotFound(f"no topology named {name!r}")
+        raise TopologyNotFound(f"topology {name!r} has no revision {number}")
+    return stored_revision(*found), found[1]
