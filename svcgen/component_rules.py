@@ -10,6 +10,7 @@ import ipaddress
 
 from . import k8s, model
 from .errors import FieldError
+from .pod_rules import pod_errors
 from .wiring import edge_errors
 
 _POD_FIELDS = (
@@ -44,7 +45,7 @@ def component_errors(
     errors += _ports(at, c, node_port_range)
     if model.has_service(c):
         errors += _service(at, c)
-    errors += _probes(at, c)
+    errors += pod_errors(at, c)
     errors += edge_errors(i, c, components)
     return errors
 
@@ -289,35 +290,4 @@ def _annotations(here, annotations: dict) -> list[FieldError]:
                 f"must equal {_TOPOLOGY_HINTS} when both are set",
             )
         )
-    return errors
-
-
-def _probes(at, c: dict) -> list[FieldError]:
-    """``healthPath`` needs a port and does not mix with explicit readiness/liveness
-    probes; a probe's named port names one of the component's ports."""
-    errors = []
-    probes = c.get("probes", {})
-    if "healthPath" in c and ("readiness" in probes or "liveness" in probes):
-        errors.append(
-            _err(
-                at,
-                "healthPath",
-                "sets the readiness and liveness probes; drop it or drop probes.readiness/liveness",
-            )
-        )
-    port_names = {p["name"] for p in c.get("ports", []) if "name" in p}
-    for kind, probe in probes.items():
-        for action in ("httpGet", "tcpSocket"):
-            port = probe.get(action, {}).get("port")
-            if isinstance(port, str) and port not in port_names:
-                errors.append(
-                    _err(
-                        at,
-                        "probes",
-                        kind,
-                        action,
-                        "port",
-                        f"'{port}' is not the name of one of this component's ports",
-                    )
-                )
     return errors

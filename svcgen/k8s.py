@@ -23,7 +23,7 @@ _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _IANA_SVC_NAME = re.compile(r"^[-a-z0-9]+$")
 _C_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # apimachinery resource.Quantity: a signed decimal number with an optional suffix.
-_QUANTITY = re.compile(
+QUANTITY = re.compile(
     r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$"
 )
 
@@ -189,6 +189,6 @@ def cidr(value: str) -> list[str]:
 
 def quantity(value: str) -> list[str]:
     """Problems with ``value`` as a resource quantity (apimachinery ``resource.ParseQuantity``)."""
-    if _QUANTITY.match(value):
+    if QUANTITY.match(value):
         return []
     return ["must be a Kubernetes quantity (e.g. '100m', '0.5', '128Mi', '1Gi')"]

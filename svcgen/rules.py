@@ -45,6 +45,40 @@ def flatten(messages, path: tuple = ()) -> list[FieldError]:
     return [FieldError(path, str(messages))]
 
 
+def character_errors(value, path: tuple = ()) -> list[FieldError]:
+    """Strings no Kubernetes object can carry, anywhere in the document: a NUL
+    (containers cannot receive it in env, command or args, and YAML forbids it) or
+    a lone UTF-16 surrogate (not a character: it has no UTF-8 form to store or send).
+
+    :param value: a parsed document or any part of it.
+    :returns: one error per bad key or string, with its path.
+    """
+    if isinstance(value, dict):
+        errors = []
+        for key, item in value.items():
+            errors += character_errors(key, (*path, key)) + character_errors(item, (*path, key))
+        return errors
+    if isinstance(value, list):
+        return [e for i, item in enumerate(value) for e in character_errors(item, (*path, i))]
+    if not isinstance(value, str):
+        return []
+    if "\x00" in value:
+        return [
+            FieldError(
+                path,
+                "contains a NUL character (\\u0000), which no container or YAML reader accepts; remove it",
+            )
+        ]
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return [
+            FieldError(
+                path,
+                "contains a lone UTF-16 surrogate (\\ud800-\\udfff), which is not a character; send UTF-8 text",
+            )
+        ]
+    return []
+
+
 def validate(document: dict, *, node_port_range: tuple[int, int]):
     """Check ``document`` against every rule; see :func:`svcgen.topology.validate_topology`.
 
@@ -53,10 +87,13 @@ def validate(document: dict, *, node_port_range: tuple[int, int]):
     """
     from .topology import ValidatedTopology
 
+    unusable = character_errors(document)
     try:
         TopologySchema().load(document)
     except ValidationError as exc:
-        raise TopologyInvalid(flatten(exc.messages)) from None
+        raise TopologyInvalid(unusable + flatten(exc.messages)) from None
+    if unusable:
+        raise TopologyInvalid(unusable)
     components = document["components"]
     errors = _label_keys(document)
     errors += _names(components)

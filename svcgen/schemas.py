@@ -65,6 +65,21 @@ def _component_name(value: str) -> list[str]:
     return k8s.dns1035_label(value, max_length=50)
 
 
+#: Helm parses chart versions with Masterminds/semver, whose numbers are uint64.
+_UINT64_MAX = 2**64 - 1
+
+
+def _chart_version(value: str) -> list[str]:
+    """Strict SemVer 2 (Helm 4 lint ``validateChartVersionStrictSemVerV2``) whose
+    major, minor and patch fit Helm's uint64 (else Helm cannot load the chart)."""
+    if not semver.Version.is_valid(value):
+        return ["must be a SemVer 2 version such as 1.4.0 (no 'v', no leading zeros)"]
+    version = semver.Version.parse(value)
+    if max(version.major, version.minor, version.patch) > _UINT64_MAX:
+        return [f"has a number above {_UINT64_MAX}, the largest Helm can read"]
+    return []
+
+
 class StrictSchema(Schema):
     """A schema that refuses unknown fields, naming the nearest known one."""
 
@@ -323,13 +338,7 @@ class TopologySchema(StrictSchema):
         validate=validate.Length(max=1000, error="must be no more than 1000 characters")
     )
     appVersion = Str(validate=validate.Length(1, 100, error="must be 1 to 100 characters"))
-    chartVersion = Str(
-        check=lambda v: (
-            []
-            if semver.Version.is_valid(v)
-            else ["must be a SemVer 2 version such as 1.4.0 (no 'v', no leading zeros)"]
-        )
-    )
+    chartVersion = Str(check=_chart_version)
     labels = StrMap(key_check=_label_key, value_check=k8s.label_value)
     components = NestedList(
         ComponentSchema,

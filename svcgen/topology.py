@@ -35,6 +35,54 @@ class ValidatedTopology:
         return self.document["name"]
 
 
+def json_type(value: object) -> str:
+    """The JSON name of a parsed value's type (``null``, ``boolean``, ``number``,
+    ``string``, ``array``, ``object``), for messages a person reads."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object that names no key twice (JSON allows it; svcgen drops nothing silently)."""
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise BodyMalformed(f"the key {key!r} appears twice in one object; keep one")
+        result[key] = value
+    return result
+
+
+class _StrictYamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a mapping that names a key twice."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # '<<' merge keys are flattened by the base class
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, list | dict):
+                continue  # the base class reports unhashable keys
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} appears twice in one mapping; keep one",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
     """Parse a request body or file into a mapping.
 
@@ -47,28 +95,29 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
     """
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8")
+            data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise BodyMalformed(
-                f"the body is not UTF-8 text: {exc.reason} at byte {exc.start}"
+                f"the document is not UTF-8 text: {exc.reason} at byte {exc.start}"
             ) from None
+    data = data.removeprefix("\ufeff")
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
         try:
-            doc = json.loads(data)
+            doc = json.loads(data, object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
             raise BodyMalformed(
-                f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                f"the document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None
     else:
         try:
-            doc = yaml.safe_load(data)
+            doc = yaml.load(data, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
-            raise BodyMalformed(f"the body is not valid YAML: {exc}") from None
+            raise BodyMalformed(f"the document is not valid YAML: {exc}") from None
     if not isinstance(doc, dict):
         raise BodyMalformed(
-            "the body must be a topology document: a JSON object or YAML mapping "
-            f"with at least 'name' and 'components', not {type(doc).__name__}"
+            "the document must be a topology: a JSON object or YAML mapping "
+            f"with at least 'name' and 'components', not {json_type(doc)}"
         )
     return doc
 

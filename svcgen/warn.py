@@ -26,7 +26,7 @@ def topology_warnings(document: dict) -> list[FieldError]:
     """
     components = document["components"]
     called = {model.edge_target(e) for c in components for e in c.get("dependsOn", [])}
-    out = []
+    out = _names(document)
     for i, c in enumerate(components):
         out += _exposure(i, c)
         out += _service_fields(i, c)
@@ -36,6 +36,37 @@ def topology_warnings(document: dict) -> list[FieldError]:
                 FieldError(
                     ("components", i, "name"),
                     f"nothing depends on '{c['name']}'; list it in the dependsOn of the components that call it",
+                )
+            )
+    return out
+
+
+def _names(document: dict) -> list[FieldError]:
+    """A topology name that starts with a digit makes ``helm install <name>`` fail
+    (Service names are DNS-1035 labels); a fixed Service name ``<x>-<component>`` is
+    the default name of that component's Service in a release whose fullname is ``<x>``."""
+    out = []
+    if document["name"][0].isdigit():
+        out.append(
+            FieldError(
+                ("name",),
+                "starts with a digit: install the chart under a release name that starts with a letter (Service names must), not under this name",
+            )
+        )
+    defaults = {
+        c["name"]
+        for c in document["components"]
+        if model.has_service(c) and "name" not in c.get("service", {})
+    }
+    for i, c in enumerate(document["components"]):
+        fixed = c.get("service", {}).get("name", "")
+        clash = next((d for d in sorted(defaults) if fixed.endswith(f"-{d}")), None)
+        if clash:
+            release = fixed.removesuffix(f"-{clash}")
+            out.append(
+                FieldError(
+                    ("components", i, "service", "name"),
+                    f"'{fixed}' is also the Service name of '{clash}' in a release whose fullname is '{release}'; pick a name that cannot collide, or fix the name of '{clash}' too",
                 )
             )
     return out

@@ -293,6 +293,95 @@ CASES = [
     # healthPath
     ("components.1.healthPath", "/healthz", None),
     ("components.1.healthPath", "healthz", "components.1.healthPath"),
+    # chartVersion numbers fit Helm's uint64
+    ("chartVersion", f"{2**64 - 1}.0.0", None),
+    ("chartVersion", f"{2**64}.0.0", "chartVersion"),
+    # container resources (ValidateResourceRequirements)
+    ("components.1.resources", {"requests": {"cpu": "1"}, "limits": {"cpu": "1"}}, None),
+    (
+        "components.1.resources",
+        {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}},
+        "components.1.resources.requests.cpu",
+    ),
+    (
+        "components.1.resources",
+        {"requests": {"memory": "1Gi"}, "limits": {"memory": "1024Mi"}},
+        None,
+    ),
+    (
+        "components.1.resources",
+        {"requests": {"memory": "1025Mi"}, "limits": {"memory": "1Gi"}},
+        "components.1.resources.requests.memory",
+    ),
+    ("components.1.resources", {"requests": {"cpu": "-1"}}, "components.1.resources.requests.cpu"),
+    ("components.1.resources", {"requests": {"foo": "1"}}, "components.1.resources.requests.foo"),
+    (
+        "components.1.resources",
+        {"requests": {"kubernetes.io/foo": "1"}},
+        "components.1.resources.requests.kubernetes.io/foo",
+    ),
+    ("components.1.resources", {"limits": {"nvidia.com/gpu": "1"}}, None),
+    (
+        "components.1.resources",
+        {"requests": {"nvidia.com/gpu": 1}, "limits": {"nvidia.com/gpu": 1}},
+        None,
+    ),
+    (
+        "components.1.resources",
+        {"limits": {"nvidia.com/gpu": "0.5"}},
+        "components.1.resources.limits.nvidia.com/gpu",
+    ),
+    (
+        "components.1.resources",
+        {"requests": {"nvidia.com/gpu": "1"}},
+        "components.1.resources.limits",
+    ),
+    (
+        "components.1.resources",
+        {"requests": {"nvidia.com/gpu": "1"}, "limits": {"nvidia.com/gpu": "2"}},
+        "components.1.resources.requests.nvidia.com/gpu",
+    ),
+    ("components.1.resources", {"limits": {"hugepages-2Mi": "100Mi", "memory": "1Gi"}}, None),
+    (
+        "components.1.resources",
+        {"requests": {"hugepages-2Mi": "100Mi", "memory": "1Gi"}},
+        "components.1.resources.limits",
+    ),
+    ("components.1.resources", {"limits": {"hugepages-2Mi": "100Mi"}}, "components.1.resources"),
+    (
+        "components.1.resources",
+        {"limits": {"hugepages-big": "1"}},
+        "components.1.resources.limits.hugepages-big",
+    ),
+    # probes: liveness and startup succeed after one success
+    (
+        "components.1.probes",
+        {"readiness": {"tcpSocket": {"port": 8080}, "successThreshold": 3}},
+        None,
+    ),
+    (
+        "components.1.probes",
+        {"liveness": {"tcpSocket": {"port": 8080}, "successThreshold": 3}},
+        "components.1.probes.liveness.successThreshold",
+    ),
+    (
+        "components.1.probes",
+        {"startup": {"tcpSocket": {"port": 8080}, "successThreshold": 2}},
+        "components.1.probes.startup.successThreshold",
+    ),
+    # ingress host is a DNS name; Exact/Prefix paths are clean
+    ("components.0.ingress", {"host": "10.0.0.1"}, "components.0.ingress.host"),
+    ("components.0.ingress", {"path": "//x"}, "components.0.ingress.path"),
+    ("components.0.ingress", {"path": "/a/../b", "pathType": "Exact"}, "components.0.ingress.path"),
+    ("components.0.ingress", {"path": "/a%2Fb"}, "components.0.ingress.path"),
+    ("components.0.ingress", {"path": "/a/.."}, "components.0.ingress.path"),
+    ("components.0.ingress", {"path": "/a%2Fb", "pathType": "ImplementationSpecific"}, None),
+    ("components.0.ingress", {"path": "/a/b.c/d"}, None),
+    # strings no object can carry: NUL, lone surrogates
+    ("components.1.env", {"A": "x\x00y"}, "components.1.env.A"),
+    ("components.1.command", ["run\x00"], "components.1.command.0"),
+    ("description", "\ud800", "description"),
+    ("description", "tab\tnewline\nemoji 🚀", None),
     # unknown fields are refused where they stand
     ("components.1.ports.0.targetport", 80, "components.1.ports.0.targetport"),
     ("components.1.prots", [], "components.1.prots"),
@@ -408,6 +497,15 @@ def test_names_unique_also_as_values_keys():
     assert "networkPolicy" in errors_of(doc)["components.1.name"]
 
 
+def test_fixed_service_name_without_a_clash_is_no_warning():
+    doc = with_("components.0.service", {"name": "storefront"})
+    assert validate_topology(doc).warnings == []
+    both = with_(
+        "components.1.service", {"name": "shop-api"}, with_("components.0.service", {"name": "web"})
+    )
+    assert validate_topology(both).warnings == []  # api's own fixed name: no default to clash with
+
+
 def test_fixed_service_names_unique():
     doc = with_("components.0.service", {"name": "shop"})
     doc = with_("components.1.service", {"name": "shop"}, doc)
@@ -465,6 +563,12 @@ WARNINGS = [
         {"type": "LoadBalancer", "loadBalancerSourceRanges": ["10.0.0.1/8"]},
         "components.0.service.loadBalancerSourceRanges.0",
     ),
+]
+
+
+WARNINGS += [
+    ("name", "1shop", "name"),
+    ("components.0.service", {"name": "shop-api"}, "components.0.service.name"),
 ]
 
 

@@ -33,9 +33,11 @@ def test_json_and_yaml_give_the_same_document(path: Path):
     [
         (b"{", "application/json", "not valid JSON"),
         (b"name: [", "application/yaml", "not valid YAML"),
-        (b"- a\n- b\n", "application/yaml", "not list"),
-        (b"42", "application/json", "not int"),
-        (b"", "application/yaml", "not NoneType"),
+        (b"- a\n- b\n", "application/yaml", "not a list"),
+        (b"42", "application/json", "not a number"),
+        (b"", "application/yaml", "not null"),
+        (b'{"a": 1, "a": 2}', "application/json", "the key .a. appears twice"),
+        (b"a: 1\nb: 2\na: 3\n", "application/yaml", "the key .a. appears twice"),
         (b"\xff\xfe", "application/yaml", "not UTF-8"),
     ],
 )
@@ -57,3 +59,13 @@ def test_chart_version_is_server_set_unless_the_document_sets_it():
     assert chart_version_for({"name": "shop"}, 1) == "0.1.0"
     assert chart_version_for({"name": "shop"}, 12) == "0.12.0"
     assert chart_version_for({"name": "shop", "chartVersion": "1.4.0"}, 12) == "1.4.0"
+
+
+def test_a_byte_order_mark_is_allowed_in_json_as_in_yaml():
+    assert parse_document(b'\xef\xbb\xbf{"name": "x"}', "application/json") == {"name": "x"}
+    assert parse_document(b"\xef\xbb\xbfname: x\n", "application/yaml") == {"name": "x"}
+
+
+def test_yaml_merge_keys_are_no_duplicates():
+    text = "base: &b {port: 80}\nother:\n  <<: *b\n  name: x\n"
+    assert parse_document(text, "application/yaml")["other"] == {"port": 80, "name": "x"}
