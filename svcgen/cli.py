@@ -49,8 +49,9 @@ _range_option = click.option(
 )
 
 
-def _load(file, node_port_range) -> ValidatedTopology:
-    """Read, parse and validate; report problems on stderr and exit 1."""
+def _load(file, node_port_range, *, as_json: bool = False) -> ValidatedTopology:
+    """Read, parse and validate; report problems on stderr (and, with ``as_json``,
+    as ``{"valid": false, "errors": [...]}`` on stdout) and exit 1."""
     name = getattr(file, "name", "<stdin>")
     content_type = "application/json" if str(name).endswith(".json") else "application/yaml"
     try:
@@ -58,10 +59,13 @@ def _load(file, node_port_range) -> ValidatedTopology:
             parse_document(file.read(), content_type), node_port_range=node_port_range
         )
     except BodyMalformed as exc:
-        click.echo(f"{name}: {exc}", err=True)
+        errors = [FieldError((), str(exc))]
     except TopologyInvalid as exc:
-        for error in exc.errors:
-            click.echo(f"{name}: error: {_where(error)}: {error.message}", err=True)
+        errors = exc.errors
+    for error in errors:
+        click.echo(f"{name}: error: {_where(error)}: {error.message}", err=True)
+    if as_json:
+        click.echo(json.dumps({"valid": False, "errors": [e.as_dict() for e in errors]}, indent=2))
     sys.exit(1)
 
 
@@ -89,7 +93,7 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 def validate(file, node_port_range, as_json):
     """Validate the topology in FILE (YAML or JSON; '-' for stdin) without storing it."""
-    topology = _load(file, node_port_range)
+    topology = _load(file, node_port_range, as_json=as_json)
     if as_json:
         click.echo(
             json.dumps(

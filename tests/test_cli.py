@@ -130,3 +130,18 @@ def test_render_refuses_to_overwrite_a_directory_that_is_not_a_chart(tmp_path):
     (tmp_path / "shop" / "templates" / "stale.yaml").write_text("kind: Stale\n")
     assert run("render", str(seed), "-o", str(tmp_path)).returncode == 0
     assert not (tmp_path / "shop" / "templates" / "stale.yaml").exists()
+
+
+def test_validate_json_reports_errors_on_stdout(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps({"name": "shop", "components": [{"name": "web", "role": "frontend"}]})
+    )
+    result = run("validate", "--json", str(bad))
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert out["valid"] is False
+    assert {e["field"] for e in out["errors"]} == {"components.0.image", "components.0.ports"}
+    bad.write_text("{")
+    out = json.loads(run("validate", "--json", str(bad)).stdout)
+    assert out["valid"] is False and "not valid JSON" in out["errors"][0]["message"]
