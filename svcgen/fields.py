@@ -7,6 +7,7 @@ with a hint to quote it. Each field's errors are sentences a person can act on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 
 from marshmallow import ValidationError, fields
@@ -132,7 +133,8 @@ class StrMap(fields.Field):
         for key, item in value.items():
             problems = []
             if not isinstance(key, str):
-                problems.append(f"the name {key!r} must be a string; quote it in YAML")
+                shown = json.dumps(key) if isinstance(key, bool | int | float | type(None)) else repr(key)
+                problems.append(f"the name {shown} must be a string; quote it in YAML")
             elif self.key_check:
                 problems += [f"the name {key!r} {p}" for p in self.key_check(key)]
             is_number = isinstance(item, int | float) and not isinstance(item, bool)

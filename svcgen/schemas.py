@@ -86,6 +86,8 @@ class StrictSchema(Schema):
     class Meta:
         unknown = "exclude"  # reported by _reject_unknown with a better sentence
 
+    error_messages = {"type": "must be a mapping of fields (a JSON object / YAML map)"}
+
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _reject_unknown(self, data, original_data, **kwargs):
         if not isinstance(original_data, Mapping):
