@@ -1,0 +1,319 @@
+"""Property-based tests of validation and render (issue 3).
+
+Documents come from :mod:`tests.strategies`; every chart is linted and rendered
+by the real Helm engine and each object checked by kubernetes-validate strict
+(:func:`tests.helmcheck.check_chart`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
+
+from svcgen.archive import build_archive
+from svcgen.errors import TopologyInvalid
+from svcgen.render import render_chart
+from svcgen.schemas import TopologySchema
+from svcgen.topology import chart_version_for, validate_topology
+from tests.helmcheck import check_chart
+from tests.strategies import documents, release_names, topologies
+
+_HEALTH = [
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+]
+_COMPONENT = "app.kubernetes.io/component"
+_DNS1035 = re.compile(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?")
+_PLACEHOLDER = re.compile(r"\{(host|port|port\.[^{}]*)\}")
+
+
+def _accepted(document: dict) -> dict:
+    """The document when the validator accepts it; else the example is rejected."""
+    try:
+        return validate_topology(document).document
+    except TopologyInvalid:
+        reject()
+
+
+def _objects(document: dict, release: str = "rel", values: dict | None = None) -> list[dict]:
+    files = render_chart(document, chart_version_for(document, 1))
+    with tempfile.TemporaryDirectory() as tmp:
+        return check_chart(files, document["name"], Path(tmp), values=values, release=release)
+
+
+def _of(objects: list[dict], kind: str, component: str) -> list[dict]:
+    return [
+        o for o in objects if o["kind"] == kind and o["metadata"]["labels"][_COMPONENT] == component
+    ]
+
+
+def _one(objects: list[dict], kind: str, component: str) -> dict:
+    found = _of(objects, kind, component)
+    assert len(found) == 1, (kind, component, [o["metadata"]["name"] for o in found])
+    return found[0]
+
+
+# -- validation --------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=_HEALTH)
+@given(document=topologies())
+def test_topologies_built_by_the_rules_are_accepted_unchanged(document):
+    before = copy.deepcopy(document)
+    assert validate_topology(document).document == before
+    assert document == before
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=_HEALTH)
+@given(document=documents())
+def test_any_document_is_accepted_or_refused_with_field_errors(document):
+    before = copy.deepcopy(document)
+    try:
+        validate_topology(document)
+    except TopologyInvalid as exc:
+        assert exc.errors
+        top = set(document) | set(TopologySchema().fields)
+        for error in exc.errors:
+            assert isinstance(error.path, tuple) and error.path, error
+            assert all(isinstance(p, str | int) and not isinstance(p, bool) for p in error.path)
+            assert error.path[0] in top, error
+            assert isinstance(error.message, str) and error.message.strip(), error
+            assert error.as_dict()["field"]
+    assert document == before
+
+
+# -- render -------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=_HEALTH)
+@given(document=documents(), release=release_names(), policies=st.booleans())
+def test_accepted_topologies_lint_render_and_validate(document, release, policies):
+    document = _accepted(document)
+    objects = _objects(document, release, {"networkPolicy": {"enabled": policies}})
+    components = document["components"]
+    kinds = [o["kind"] for o in objects]
+    assert kinds.count("Service") == sum(c["role"] != "worker" for c in components)
+    assert kinds.count("Deployment") == sum(c["role"] != "external" for c in components)
+    for deployment in (o for o in objects if o["kind"] == "Deployment"):
+        selector = deployment["spec"]["selector"]["matchLabels"]
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert selector.items() <= labels.items()
+    for obj in objects:
+        if obj["kind"] in ("Service", "Deployment"):
+            assert _DNS1035.fullmatch(obj["metadata"]["name"]), obj["metadata"]["name"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=_HEALTH)
+@given(document=topologies())
+def test_the_same_document_renders_the_same_bytes(document):
+    before = copy.deepcopy(document)
+    files = render_chart(document, "1.0.0")
+    again = render_chart(copy.deepcopy(document), "1.0.0")
+    assert files == again and list(files) == list(again)
+    assert build_archive(document["name"], files) == build_archive(document["name"], again)
+    assert build_archive(document["name"], dict(reversed(files.items()))) == build_archive(
+        document["name"], files
+    )
+    assert document == before
+
+
+# -- user strings --------------------------------------------------------------------------
+
+
+def _expected_ports(component: dict) -> list[dict]:
+    ports = []
+    for given_port in component.get("ports", []):
+        port = {
+            "port": given_port["port"],
+            "targetPort": given_port.get("targetPort", given_port["port"]),
+            "protocol": given_port.get("protocol", "TCP"),
+        }
+        for field in ("name", "nodePort"):
+            if field in given_port:
+                port[field] = given_port[field]
+        ports.append(port)
+    return ports
+
+
+def _fill(pattern: str, target: dict, host: str) -> str:
+    """A wiring pattern with its placeholders filled, in one pass (DESIGN section 5)."""
+    by_name = {p["name"]: p["port"] for p in target.get("ports", []) if "name" in p}
+
+    def one(match: re.Match) -> str:
+        word = match.group(1)
+        if word == "host":
+            return host
+        if word == "port":
+            return str(target["ports"][0]["port"])
+        return str(by_name[word[5:]])
+
+    return _PLACEHOLDER.sub(one, pattern)
+
+
+def _expected_env(component: dict, by_name: dict, hosts: dict) -> dict:
+    env: dict = dict(component.get("env", {}))
+    for item in component.get("secretEnv", []):
+        env[item["name"]] = {"secretKeyRef": {"name": item["secret"], "key": item["key"]}}
+    for edge in component.get("dependsOn", []):
+        name = edge if isinstance(edge, str) else edge["name"]
+        target, host = by_name[name], hosts[name]
+        if isinstance(edge, dict):
+            env.update((var, _fill(p, target, host)) for var, p in edge["env"].items())
+            continue
+        prefix = name.upper().replace("-", "_")
+        env[f"{prefix}_HOST"] = host
+        if target.get("ports"):
+            env[f"{prefix}_PORT"] = str(target["ports"][0]["port"])
+    return env
+
+
+def _expected_probes(component: dict) -> dict:
+    probes = {}
+    if "healthPath" in component:
+        first = component["ports"][0]
+        action = {"path": component["healthPath"], "port": first.get("targetPort", first["port"])}
+        probes = {"readiness": {"httpGet": action}, "liveness": {"httpGet": action}}
+    probes.update(component.get("probes", {}))
+    return {f"{kind}Probe": probe for kind, probe in probes.items()}
+
+
+def _check_service(component: dict, service: dict, document: dict) -> None:
+    given_service = component.get("service", {})
+    assert service["metadata"].get("annotations", {}) == given_service.get("annotations", {})
+    if "name" in given_service:
+        assert service["metadata"]["name"] == given_service["name"]
+    assert service["spec"].get("ports", []) == _expected_ports(component)
+    if "host" in component.get("external", {}):
+        assert service["spec"]["externalName"] == component["external"]["host"]
+
+
+def _check_workload(component, deployment, objects, by_name, hosts) -> None:
+    pod = deployment["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["image"] == component["image"]
+    for field in ("command", "args"):
+        assert container.get(field, []) == component.get(field, [])
+    assert deployment["spec"]["replicas"] == component.get("replicas", 1)
+    env = container.get("env", [])
+    got = {e["name"]: e.get("value", e.get("valueFrom")) for e in env}
+    assert len(got) == len(env)
+    assert got == _expected_env(component, by_name, hosts)
+    for kind, probe in _expected_probes(component).items():
+        assert container[kind] == probe
+    assert container.get("resources", {}) == component.get("resources", {})
+    if component.get("ingress") is not None:
+        ingress = _one(objects, "Ingress", component["name"])["spec"]
+        given_ingress = component["ingress"]
+        rule = ingress["rules"][0]
+        assert rule.get("host") == (given_ingress.get("host") or None)
+        path = rule["http"]["paths"][0]
+        assert path["path"] == given_ingress.get("path", "/")
+        assert path["pathType"] == given_ingress.get("pathType", "Prefix")
+        assert ingress.get("ingressClassName") == given_ingress.get("className")
+        if "tlsSecret" in given_ingress:
+            assert ingress["tls"][0]["secretName"] == given_ingress["tlsSecret"]
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=_HEALTH)
+@given(document=topologies(), release=release_names())
+def test_every_user_string_comes_out_of_helm_unchanged(document, release):
+    objects = _objects(document, release)
+    by_name = {c["name"]: c for c in document["components"]}
+    hosts = {
+        name: _one(objects, "Service", name)["metadata"]["name"]
+        for name, c in by_name.items()
+        if c["role"] != "worker"
+    }
+    for component in document["components"]:
+        if component["role"] != "worker":
+            _check_service(component, _one(objects, "Service", component["name"]), document)
+        if component["role"] != "external":
+            deployment = _one(objects, "Deployment", component["name"])
+            _check_workload(component, deployment, objects, by_name, hosts)
+    app_version = document.get("appVersion")
+    label_ok = app_version is not None and re.fullmatch(
+        r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?", app_version
+    )
+    for obj in objects:
+        labels = obj["metadata"]["labels"]
+        assert document.get("labels", {}).items() <= labels.items()
+        assert labels.get("app.kubernetes.io/version") == (app_version if label_ok else None)
+        if obj["kind"] == "Deployment":
+            pod_labels = obj["spec"]["template"]["metadata"]["labels"]
+            assert document.get("labels", {}).items() <= pod_labels.items()
+
+
+# -- the Service rules, seen on the rendered objects ------------------------------------
+
+
+def _check_service_rules(spec: dict, owners: dict, name: str) -> None:
+    kind, ports = spec["type"], spec.get("ports", [])
+    node_port_types = ("NodePort", "LoadBalancer")
+    pairs = [(p["port"], p["protocol"]) for p in ports]
+    assert len(set(pairs)) == len(pairs)
+    names = [p.get("name") for p in ports]
+    assert len(ports) <= 1 or (None not in names and len(set(names)) == len(names))
+    for port in ports:
+        if "nodePort" not in port:
+            continue
+        assert kind in node_port_types and 30000 <= port["nodePort"] <= 32767
+        first = owners.setdefault(port["nodePort"], (name, port["port"], set()))
+        assert first[:2] == (name, port["port"]), (port["nodePort"], first, name)
+        assert port["protocol"] not in first[2]
+        first[2].add(port["protocol"])
+    if spec.get("clusterIP") == "None":
+        assert kind == "ClusterIP"
+    if "externalTrafficPolicy" in spec:
+        assert kind in node_port_types
+    assert kind == "LoadBalancer" or not {"loadBalancerClass", "loadBalancerSourceRanges"} & set(
+        spec
+    )
+    if kind == "ExternalName":
+        assert spec["externalName"]
+        assert not {"selector", "clusterIP", "ipFamilies", "ipFamilyPolicy"} & set(spec)
+    if "sessionAffinityConfig" in spec:
+        assert spec["sessionAffinity"] == "ClientIP"
+    families = spec.get("ipFamilies", [])
+    assert len(set(families)) == len(families) <= 2
+    if len(families) == 2:
+        assert spec.get("ipFamilyPolicy") in ("PreferDualStack", "RequireDualStack")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=_HEALTH)
+@given(document=documents(), release=release_names())
+def test_rendered_services_keep_the_kubernetes_service_rules(document, release):
+    document = _accepted(document)
+    objects = _objects(document, release)
+    services = [o for o in objects if o["kind"] == "Service"]
+    names = [s["metadata"]["name"] for s in services]
+    assert len(set(names)) == len(names)
+    owners: dict = {}
+    deployments = [o for o in objects if o["kind"] == "Deployment"]
+    for service in services:
+        spec, component = service["spec"], service["metadata"]["labels"][_COMPONENT]
+        role = next(c["role"] for c in document["components"] if c["name"] == component)
+        _check_service_rules(spec, owners, service["metadata"]["name"])
+        assert (spec["type"] == "ExternalName") == (
+            role == "external" and "selector" not in spec and "externalName" in spec
+        )
+        if role == "external":
+            assert "selector" not in spec
+            continue
+        selected = [
+            d
+            for d in deployments
+            if spec["selector"].items() <= d["spec"]["template"]["metadata"]["labels"].items()
+        ]
+        assert [d["metadata"]["labels"][_COMPONENT] for d in selected] == [component]
+        container = selected[0]["spec"]["template"]["spec"]["containers"][0]
+        listening = {(p["containerPort"], p["protocol"]) for p in container["ports"]}
+        assert {(p["targetPort"], p["protocol"]) for p in spec["ports"]} <= listening
+    for piece in (o for o in objects if o["kind"] == "EndpointSlice"):
+        assert piece["metadata"]["labels"]["kubernetes.io/service-name"] in names
