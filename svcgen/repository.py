@@ -35,12 +35,12 @@ from .errors import (
     TopologyInvalid,
     TopologyNotFound,
 )
-from .history import get_revision, list_revisions  # re-exported: callers read revisions here
+from .history import get_revision as get_revision  # re-exported: revisions are read here too
+from .history import list_revisions as list_revisions
 from .models import Revision, Topology
 from .package import ChartPackage, Packager, package_chart
 from .stored import (
     DeletedTopology,
-    StoredRevision,
     StoredTopology,
     named,
     now,
@@ -48,21 +48,8 @@ from .stored import (
     stored_topology,
     to_json,
 )
+from .stored import StoredRevision as StoredRevision  # re-exported
 from .topology import chart_version_for
-
-__all__ = [
-    "DeletedTopology",
-    "ETagMatcher",
-    "StoredRevision",
-    "StoredTopology",
-    "create_topology",
-    "delete_topology",
-    "get_revision",
-    "get_topology",
-    "list_revisions",
-    "list_topologies",
-    "replace_topology",
-]
 
 #: A test of the current ETag (unquoted) taken from ``If-Match``; ``None``: no precondition.
 ETagMatcher = Callable[[str], bool] | None

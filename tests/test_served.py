@@ -163,9 +163,7 @@ def test_helm_pulls_every_indexed_chart_with_its_digest(served, shop, tmp_path):
         for version, digest in versions:
             target = tmp_path / "pulled" / f"{name}-{version}"
             target.mkdir(parents=True)
-            helm_python.pull(
-                name, repo_url=f"{served}/charts", version=version, destination=target
-            )
+            helm_python.pull(name, repo_url=f"{served}/charts", version=version, destination=target)
             data = (target / f"{name}-{version}.tgz").read_bytes()
             assert hashlib.sha256(data).hexdigest() == digest
             chart = helm_python.Chart.load_archive(data)
