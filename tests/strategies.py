@@ -156,7 +156,7 @@ def _regex(pattern: str) -> st.SearchStrategy[str]:
 def dns1035_labels(max_length: int = 63) -> st.SearchStrategy[str]:
     """RFC 1035 labels (Service-name syntax) of at most ``max_length`` characters."""
     short = _regex(r"[a-z]([-a-z0-9]{0,8}[a-z0-9])?")
-    longest = _regex(r"[a-z][-a-z0-9]{%d}[a-z0-9]" % (max_length - 2))
+    longest = _regex(rf"[a-z][-a-z0-9]{{{max_length - 2}}}[a-z0-9]")
     return st.one_of(short, short, short, longest).filter(lambda s: len(s) <= max_length)
 
 
@@ -168,7 +168,7 @@ def release_names() -> st.SearchStrategy[str]:
 def dns1123_labels(max_length: int = 63) -> st.SearchStrategy[str]:
     """RFC 1123 labels (may start with a digit) of at most ``max_length`` characters."""
     short = _regex(r"[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?")
-    longest = _regex(r"[a-z0-9][-a-z0-9]{%d}[a-z0-9]" % (max_length - 2))
+    longest = _regex(rf"[a-z0-9][-a-z0-9]{{{max_length - 2}}}[a-z0-9]")
     words = st.sampled_from(["yes", "null", "true", "0123", "1e3", "6", "no"])
     return st.one_of(short, short, words, longest).filter(lambda s: len(s) <= max_length)
 
