@@ -24,11 +24,13 @@ SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 
 # An OCI image reference (distribution/reference grammar): [domain[:port]/]path[:tag][@digest].
+# The digest's algorithm is go-digest's ``[a-z0-9]+([.+_-][a-z0-9]+)*`` (digest.Parse, which
+# the reference parser calls), as the chart's values.schema.json requires too.
 _IMAGE = re.compile(
     r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
     r"(?::[0-9]+)?/)?"
     r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-    r"(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"
+    r"(?::[\w][\w.-]{0,127})?(?:@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,})?$"
 )
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 

@@ -317,3 +317,35 @@ def test_rendered_services_keep_the_kubernetes_service_rules(document, release):
         assert {(p["targetPort"], p["protocol"]) for p in spec["ports"]} <= listening
     for piece in (o for o in objects if o["kind"] == "EndpointSlice"):
         assert piece["metadata"]["labels"]["kubernetes.io/service-name"] in names
+
+
+# -- regressions: examples the properties found ------------------------------------------
+
+
+def _field_errors(document: dict) -> list[tuple]:
+    try:
+        validate_topology(document)
+    except TopologyInvalid as exc:
+        return [error.path for error in exc.errors]
+    return []
+
+
+def test_an_image_digest_algorithm_in_upper_case_is_refused(tmp_path):
+    # Accepted once, then refused by the chart's values.schema.json at helm lint.
+    document = {
+        "name": "0",
+        "components": [
+            {"name": "yes", "role": "worker", "image": "a.b.c:1/a.b-c"},
+            {
+                "name": "a",
+                "role": "frontend",
+                "ports": [{"port": 80}],
+                "service": {"type": "ClusterIP"},
+                "image": "nginx@A:00000000000000000000000000000000",
+            },
+        ],
+    }
+    assert _field_errors(document) == [("components", 1, "image")]
+    document["components"][1]["image"] = "nginx@a:00000000000000000000000000000000"
+    assert _field_errors(document) == []
+    check_chart(render_chart(document, "0.1.0"), "0", tmp_path)
