@@ -73,12 +73,15 @@ _UINT64_MAX = 2**64 - 1
 
 def _chart_version(value: str) -> list[str]:
     """Strict SemVer 2 (Helm 4 lint ``validateChartVersionStrictSemVerV2``) whose
-    major, minor and patch fit Helm's uint64 (else Helm cannot load the chart)."""
+    major, minor and patch fit Helm's uint64 (else Helm cannot load the chart),
+    above ``0.0.0-0`` (Helm lint ``validateChartVersion``: constraint ``>0.0.0-0``)."""
     if not semver.Version.is_valid(value):
         return ["must be a SemVer 2 version such as 1.4.0 (no 'v', no leading zeros)"]
     version = semver.Version.parse(value)
     if max(version.major, version.minor, version.patch) > _UINT64_MAX:
         return [f"has a number above {_UINT64_MAX}, the largest Helm can read"]
+    if version <= semver.Version.parse("0.0.0-0"):
+        return ["must be above 0.0.0-0, the lowest version helm lint accepts (e.g. 0.0.1)"]
     return []
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 
+import semver
 from hypothesis import strategies as st
 
 from svcgen.naming import RESERVED_VALUES_KEYS, env_prefix, values_key
@@ -195,12 +196,12 @@ def qualified_names() -> st.SearchStrategy[str]:
 
 def semvers() -> st.SearchStrategy[str]:
     """SemVer 2 versions, with pre-release and build parts and large numbers."""
-    number = st.one_of(st.integers(0, 20), st.integers(0, 10**25))
+    number = st.one_of(st.integers(0, 20), st.integers(0, 2**64 - 1))
     ident = st.one_of(number.map(str), _regex(r"[0-9]*[A-Za-z-][0-9A-Za-z-]{0,5}"))
     build = _regex(r"[0-9A-Za-z-]{1,6}")
     pre = st.lists(ident, min_size=1, max_size=3).map(lambda p: "-" + ".".join(p))
     meta = st.lists(build, min_size=1, max_size=2).map(lambda p: "+" + ".".join(p))
-    return st.builds(
+    versions = st.builds(
         lambda a, b, c, p, m: f"{a}.{b}.{c}{p}{m}",
         number,
         number,
@@ -208,6 +209,8 @@ def semvers() -> st.SearchStrategy[str]:
         st.one_of(st.just(""), pre),
         st.one_of(st.just(""), meta),
     )
+    # helm lint takes only versions above 0.0.0-0 (validateChartVersion).
+    return versions.filter(lambda v: semver.Version.parse(v) > semver.Version.parse("0.0.0-0"))
 
 
 def images() -> st.SearchStrategy[str]:

@@ -349,3 +349,30 @@ def test_an_image_digest_algorithm_in_upper_case_is_refused(tmp_path):
     document["components"][1]["image"] = "nginx@a:00000000000000000000000000000000"
     assert _field_errors(document) == []
     check_chart(render_chart(document, "0.1.0"), "0", tmp_path)
+
+
+def test_chart_version_0_0_0_0_is_refused(tmp_path):
+    # Accepted once, then helm lint: 'version "0.0.0-0" is less than or equal to "0.0.0-0"'.
+    document = {
+        "name": "0",
+        "chartVersion": "0.0.0-0",
+        "labels": {},
+        "components": [
+            {
+                "name": "e",
+                "role": "external",
+                "external": {
+                    "host": "u00uk2zxtctsbvq4es60060funtq0px003zfofya5zgev2bvne0wze97371kbmu"
+                },
+                "service": {
+                    "name": "nqw9koypzke7jycrj4n33brzmc6rrobqvjd10iaa2aq8ni5dl70-1rk407w5fow",
+                    "sessionAffinity": "None",
+                },
+            }
+        ],
+    }
+    assert _field_errors(document) == [("chartVersion",)]
+    assert _field_errors({**document, "chartVersion": "0.0.0-0+build"}) == [("chartVersion",)]
+    document["chartVersion"] = "0.0.0-0.0"
+    assert _field_errors(document) == []
+    check_chart(render_chart(document, document["chartVersion"]), "0", tmp_path)
