@@ -103,3 +103,52 @@ def test_the_service_applies_its_configured_node_port_range(make_app, tmp_path):
     assert client.post("/api/v1/topologies", json=seed).status_code == 201
     files = client.get("/api/v1/topologies/shop/chart/files").get_json()
     assert '"minimum": 20000, "maximum": 22767' in files["values.schema.json"]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"api": {"ports": []}}, "/api/ports"),
+        ({"api": {"replicas": 2000}}, "/api/replicas"),
+        ({"commonLabels": {"a b": "c"}}, "invalid propertyName 'a b'"),
+        ({"commonLabels": {"team": "web server"}}, "/commonLabels/team"),
+        (
+            {"web": {"service": {"type": "LoadBalancer", "loadBalancerSourceRanges": ["bad"]}}},
+            "/web/service/loadBalancerSourceRanges/0",
+        ),
+        ({"ordersDb": {"external": {"addresses": ["not-ip"]}}}, "/ordersDb/external/addresses/0"),
+        ({"web": {"service": {"annotations": {"my key": "x"}}}}, "invalid propertyName 'my key'"),
+    ],
+)
+def test_the_schema_refuses_what_kubernetes_would(values, message, tmp_path):
+    with (
+        load(tmp_path) as chart,
+        pytest.raises(helm_python.HelmValuesError, match=re.escape(message)),
+    ):
+        chart.validate_schema(values)
+
+
+def test_the_schema_accepts_the_overrides_kubernetes_accepts(tmp_path):
+    with load(tmp_path) as chart:
+        chart.validate_schema(
+            {
+                "web": {
+                    "service": {
+                        "type": "LoadBalancer",
+                        "loadBalancerSourceRanges": ["10.0.0.0/8", "2001:db8::/64"],
+                    }
+                }
+            }
+        )
+        chart.validate_schema({"web": {"ports": [{"port": 80}], "service": {"type": "ClusterIP"}}})
+        # the templates leave a nodePort out of a ClusterIP Service, so switching type is enough
+        chart.validate_schema({"web": {"service": {"type": "ClusterIP"}}})
+        chart.validate_schema(
+            {
+                "commonLabels": {"example.com/Tier": "Back_end.1"},
+                "ordersDb": {"external": {"addresses": ["192.0.2.1", "2001:db8::1"]}},
+            }
+        )
+        chart.validate_schema(
+            {"web": {"service": {"annotations": {"Example.COM/Owner": "Team A: anything!"}}}}
+        )
