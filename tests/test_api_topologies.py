@@ -276,3 +276,16 @@ def test_revision_unknown_is_404(client, shop):
     create(client, shop)
     assert client.get(f"{BASE}/shop/revisions/2").status_code == 404
     assert client.get(f"{BASE}/other/revisions/1").status_code == 404
+
+
+@pytest.mark.parametrize("header", ["garbage no quotes", '"unterminated', ",", "  "])
+def test_an_unreadable_if_match_is_412_never_ignored(client, shop, header):
+    """A precondition the client sent but the server cannot read fails; it is not
+    taken for 'no precondition' (PUT and DELETE both)."""
+    create(client, shop)
+    shop["description"] = "lost update"
+    response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": header})
+    assert response.status_code == 412, response.get_json()
+    assert client.delete(f"{BASE}/shop", headers={"If-Match": header}).status_code == 412
+    after = client.get(f"{BASE}/shop").get_json()
+    assert after["revision"] == 1 and after["description"] != "lost update"

@@ -30,11 +30,17 @@ _IF_MATCH = {
 def if_match():
     """The ``If-Match`` header as a test of an (unquoted) ETag, or ``None`` without one.
 
+    A header that is present but names no entity tag Werkzeug can read (``If-Match:
+    garbage no quotes``) matches nothing, so the request fails with 412: a
+    precondition a client sent is never taken for no precondition.
+
     :raises PreconditionRequired: there is no ``If-Match`` and the app's
         ``REQUIRE_IF_MATCH`` setting is true (``SVCGEN_REQUIRE_IF_MATCH=true``).
     """
     if request.if_match:
         return request.if_match.contains
+    if request.headers.get("If-Match", "").strip() or "If-Match" in request.headers:
+        return lambda etag: False
     if current_app.config.get("REQUIRE_IF_MATCH"):
         raise PreconditionRequired(
             "this server requires If-Match on PUT and DELETE: send the ETag of the "
