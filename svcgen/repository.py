@@ -137,7 +137,9 @@ def replace_topology(
             f"topology {name!r} has changed: its current revision is {previous.number}"
         )
     chart_version = chart_version_for(document, row.current_revision)
-    _check_chart_version_rises(chart_version, previous.chart_version)
+    _check_chart_version_rises(
+        chart_version, previous.chart_version, server_set="chartVersion" not in document
+    )
     chart = ChartPackage.of(package(document, chart_version))
     revision = _revision(row.current_revision, text, chart_version, chart, created_by, moment)
     revision.topology_id = row.id
@@ -250,8 +252,13 @@ def _revision(
     )
 
 
-def _check_chart_version_rises(new: str, last: str) -> None:
-    """SemVer 2 precedence (semver.org section 11), by the ``semver`` library."""
+def _check_chart_version_rises(new: str, last: str, *, server_set: bool = False) -> None:
+    """SemVer 2 precedence (semver.org section 11), by the ``semver`` library.
+
+    :param server_set: ``new`` is the server's ``0.<revision>.0`` because the document
+        sets no ``chartVersion``; the message then says so.
+    :raises TopologyInvalid: ``new`` is not SemVer 2 or not higher than ``last``.
+    """
     if not semver.Version.is_valid(new):
         raise TopologyInvalid([FieldError(("chartVersion",), f"{new!r} is not a SemVer 2 version")])
     if semver.Version.is_valid(last) and semver.Version.parse(new) <= semver.Version.parse(last):
@@ -259,8 +266,16 @@ def _check_chart_version_rises(new: str, last: str) -> None:
             [
                 FieldError(
                     ("chartVersion",),
-                    f"the chart version must rise with every revision: {new} is not higher "
-                    f"than {last}, the last revision's; set chartVersion above {last}",
+                    (
+                        f"is not set, so the server would use {new}, which is not higher than "
+                        f"{last}, the last revision's; the chart version must rise with every "
+                        f"revision: set chartVersion above {last}"
+                    )
+                    if server_set
+                    else (
+                        f"the chart version must rise with every revision: {new} is not higher "
+                        f"than {last}, the last revision's; set chartVersion above {last}"
+                    ),
                 )
             ]
         )

@@ -188,7 +188,12 @@ def test_put_chart_version_must_rise(client, shop):
         assert error["path"] == ["chartVersion"]
         assert "1.4.0" in error["message"]
     del shop["chartVersion"]  # the server's 0.2.0 would go backwards
-    assert client.put(f"{BASE}/shop", json=shop).status_code == 422
+    dropped = client.put(f"{BASE}/shop", json=shop)
+    assert dropped.status_code == 422
+    message = dropped.get_json()["errors"][0]["message"]
+    assert message.startswith(
+        "is not set, so the server would use 0.2.0, which is not higher than 1.4.0"
+    )
     assert revision_count(client, "shop") == 1
     shop["chartVersion"] = "1.10.0"
     response = client.put(f"{BASE}/shop", json=shop)
