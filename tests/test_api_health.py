@@ -73,3 +73,27 @@ def test_docs_page_works_offline(client):
         response.close()
     missing = client.get("/api/docs/assets/nothing.js")
     assert missing.status_code == 404 and missing.is_json
+
+
+def test_api_answers_503_json_when_database_is_down(make_app, tmp_path):
+    """Reads and writes while the database cannot be reached: 503 with Retry-After, no SQL."""
+    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}").test_client()
+    shop = {
+        "name": "shop",
+        "components": [
+            {"name": "web", "role": "frontend", "image": "nginx", "ports": [{"port": 80}]}
+        ],
+    }
+    for response in (
+        client.get("/api/v1/topologies"),
+        client.get("/api/v1/topologies/shop"),
+        client.post("/api/v1/topologies", json=shop),
+    ):
+        assert response.status_code == 503
+        body = response.get_json()
+        assert (
+            body["code"] == 503
+            and body["message"] == "the database is unavailable; try again shortly"
+        )
+        assert response.headers["Retry-After"] == "5"
+        assert "sqlite" not in response.get_data(as_text=True).lower()

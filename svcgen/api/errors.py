@@ -17,6 +17,7 @@ shape is used for ``warnings``.
 from __future__ import annotations
 
 from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     """
     app.register_error_handler(SvcgenError, handle_svcgen_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -103,6 +105,14 @@ def handle_http_exception(exc: HTTPException):
         ]
         return error_body(code, "invalid request parameters", problems), code, headers
     return error_body(code, message), code, headers
+
+
+def handle_database_unavailable(exc: OperationalError):
+    """The database cannot be reached or refused the connection: 503 with
+    ``Retry-After``, the cause logged and never shown (no SQL in any body)."""
+    current_app.logger.error("database unavailable", exc_info=exc)
+    message = "the database is unavailable; try again shortly"
+    return error_body(503, message), 503, {"Retry-After": "5"}
 
 
 def handle_unexpected(exc: Exception):
