@@ -85,6 +85,19 @@ def _chart_version(value: str) -> list[str]:
     return []
 
 
+def _chart_text(value: str) -> list[str]:
+    # Helm's chart loader runs Metadata.Validate, whose sanitizeString turns every
+    # whitespace character into ' ' and drops what Go's unicode.IsPrint refuses
+    # (pkg/chart/v2/metadata.go): such an appVersion would not reach the templates'
+    # .Chart.AppVersion (the app.kubernetes.io/version label) as written.
+    if all(c == " " or (c.isprintable() and not c.isspace()) for c in value):
+        return []
+    return [
+        "must be printable text on one line (no tabs, line breaks or control characters): "
+        "Helm changes them when it loads Chart.yaml"
+    ]
+
+
 class StrictSchema(Schema):
     """A schema that refuses unknown fields, naming the nearest known one."""
 
@@ -344,7 +357,9 @@ class TopologySchema(StrictSchema):
     description = Str(
         validate=validate.Length(max=1000, error="must be no more than 1000 characters")
     )
-    appVersion = Str(validate=validate.Length(1, 100, error="must be 1 to 100 characters"))
+    appVersion = Str(
+        check=_chart_text, validate=validate.Length(1, 100, error="must be 1 to 100 characters")
+    )
     chartVersion = Str(check=_chart_version)
     labels = StrMap(key_check=_label_key, value_check=k8s.label_value)
     components = NestedList(

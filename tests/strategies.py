@@ -528,7 +528,11 @@ def topologies(draw, max_components: int = 5) -> dict:
     if draw(st.booleans()):
         document["description"] = draw(user_text(60))
     if draw(st.booleans()):
-        document["appVersion"] = draw(user_text(20).filter(lambda s: 1 <= len(s) <= 100))
+        # Helm rewrites whitespace and drops unprintable characters of Chart.yaml text.
+        printable = user_text(20).map(
+            lambda s: "".join(c for c in s if c == " " or (c.isprintable() and not c.isspace()))
+        )
+        document["appVersion"] = draw(printable.filter(lambda s: 1 <= len(s) <= 100))
     if draw(st.booleans()):
         document["chartVersion"] = draw(semvers())
     if draw(st.booleans()):

@@ -376,3 +376,25 @@ def test_chart_version_0_0_0_0_is_refused(tmp_path):
     document["chartVersion"] = "0.0.0-0.0"
     assert _field_errors(document) == []
     check_chart(render_chart(document, document["chartVersion"]), "0", tmp_path)
+
+
+def test_app_version_that_helm_would_change_is_refused(tmp_path):
+    # Accepted once; Helm's Metadata.Validate dropped the unprintable character, so
+    # the app.kubernetes.io/version label said "0123", not what the user wrote.
+    document = {
+        "name": "0123",
+        "description": "*aliasmA",
+        "appVersion": "0123\U000ba3c8",
+        "components": [{"name": "e", "role": "backend", "image": "nginx", "ports": [{"port": 80}]}],
+    }
+    assert _field_errors(document) == [("appVersion",)]
+    for text in ("1.0\t2", "line\nbreak", "a\u00a0b", "v1\u200b"):
+        assert _field_errors({**document, "appVersion": text}) == [("appVersion",)]
+    document["appVersion"] = "0123 \u00fcn\u00efc\u00f6d\u00e9 \u2713 \U0001f389"
+    document["description"] = "free\ttext\n{{ .Release.Name }}"
+    assert _field_errors(document) == []
+    objects = check_chart(render_chart(document, "0.1.0"), "0123", tmp_path)
+    assert all("app.kubernetes.io/version" not in o["metadata"]["labels"] for o in objects)
+    document["appVersion"] = "0123"
+    objects = check_chart(render_chart(document, "0.1.0"), "0123", tmp_path)
+    assert all(o["metadata"]["labels"]["app.kubernetes.io/version"] == "0123" for o in objects)
