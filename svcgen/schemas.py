@@ -16,8 +16,9 @@ import semver
 from marshmallow import Schema, ValidationError, validate, validates_schema
 from marshmallow import fields as mf
 
-from . import k8s
+from . import k8s, syntax
 from .fields import Bool, Int, Nested, NestedList, Str, StrList, StrMap
+from .syntax import states
 
 ROLES = ("frontend", "backend", "worker", "external")
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
@@ -125,7 +126,7 @@ class PortSchema(StrictSchema):
     """One port of a component: ``name``, ``port``, ``targetPort``, ``nodePort``, ``protocol``."""
 
     # The container port carries this name, so it is an IANA service name (IsValidPortName).
-    name = Str(check=k8s.iana_svc_name)
+    name = Str(check=k8s.iana_svc_name, metadata=states(syntax.IANA_SVC_NAME))
     port = Int(
         required=True, validate=validate.Range(1, 65535, error="must be between 1 and 65535")
     )
@@ -142,14 +143,16 @@ class ServiceSchema(StrictSchema):
     type = Str(
         validate=validate.OneOf(SERVICE_TYPES, error="must be one of " + ", ".join(SERVICE_TYPES))
     )
-    name = Str(check=k8s.dns1035_label)
-    annotations = StrMap(key_check=_annotation_key)
+    name = Str(check=k8s.dns1035_label, metadata=states(syntax.DNS1035_LABEL))
+    annotations = StrMap(
+        key_check=_annotation_key, metadata=states(propertyNames=syntax.ANNOTATION_KEY)
+    )
     headless = Bool()
     externalTrafficPolicy = Str(
         validate=validate.OneOf(("Cluster", "Local"), error="must be Cluster or Local")
     )
-    loadBalancerSourceRanges = StrList(check=k8s.cidr)
-    loadBalancerClass = Str(check=k8s.qualified_name)
+    loadBalancerSourceRanges = StrList(check=k8s.cidr, metadata=states(items=syntax.CIDR))
+    loadBalancerClass = Str(check=k8s.qualified_name, metadata=states(syntax.QUALIFIED_NAME))
     sessionAffinity = Str(
         validate=validate.OneOf(("None", "ClientIP"), error="must be None or ClientIP")
     )
@@ -165,35 +168,42 @@ class ServiceSchema(StrictSchema):
     ipFamilies = StrList(
         check=lambda v: [] if v in ("IPv4", "IPv6") else ["must be IPv4 or IPv6"],
         validate=validate.Length(1, 2, error="must list one or two families"),
+        metadata=states(items={"enum": ["IPv4", "IPv6"]}),
     )
 
 
 class IngressSchema(StrictSchema):
     """An Ingress in front of a frontend's first port."""
 
-    host = Str(check=lambda v: k8s.dns1123_subdomain(v[2:] if v.startswith("*.") else v))
-    path = Str(check=_http_path)
+    host = Str(
+        check=lambda v: k8s.dns1123_subdomain(v[2:] if v.startswith("*.") else v),
+        metadata=states(syntax.INGRESS_HOST),
+    )
+    path = Str(check=_http_path, metadata=states(syntax.HTTP_PATH))
     pathType = Str(
         validate=validate.OneOf(
             ("Prefix", "Exact", "ImplementationSpecific"),
             error="must be Prefix, Exact or ImplementationSpecific",
         )
     )
-    className = Str(check=k8s.dns1123_subdomain)
-    tlsSecret = Str(check=k8s.dns1123_subdomain)
+    className = Str(check=k8s.dns1123_subdomain, metadata=states(syntax.DNS1123_SUBDOMAIN))
+    tlsSecret = Str(check=k8s.dns1123_subdomain, metadata=states(syntax.DNS1123_SUBDOMAIN))
 
 
 class SecretEnvSchema(StrictSchema):
     """An environment variable read from a Secret: a reference, never a value."""
 
-    name = Str(required=True, check=k8s.c_identifier)
-    secret = Str(required=True, check=k8s.dns1123_subdomain)
+    name = Str(required=True, check=k8s.c_identifier, metadata=states(syntax.C_IDENTIFIER))
+    secret = Str(
+        required=True, check=k8s.dns1123_subdomain, metadata=states(syntax.DNS1123_SUBDOMAIN)
+    )
     key = Str(
         required=True,
         check=lambda v: (
             _max_len(253)(v)
             + _pattern(_SECRET_KEY, "must consist of letters, digits, '-', '_' or '.'")(v)
         ),
+        metadata=states(pattern=_SECRET_KEY.pattern, maxLength=253),
     )
 
 
@@ -201,7 +211,11 @@ class DependsOnSchema(StrictSchema):
     """An edge given with the variables it sets: ``{name, env: {VAR: pattern}}``."""
 
     name = Str(required=True)
-    env = StrMap(key_check=k8s.c_identifier, required=True)
+    env = StrMap(
+        key_check=k8s.c_identifier,
+        required=True,
+        metadata=states(propertyNames=syntax.C_IDENTIFIER),
+    )
 
 
 class DependsOnField(mf.Field):
@@ -219,11 +233,20 @@ class DependsOnField(mf.Field):
         raise self.make_error("invalid")
 
 
+_QUANTITIES = states(
+    propertyNames=syntax.QUALIFIED_NAME, additionalProperties=syntax.RESOURCE_QUANTITY
+)
+
+
 class ResourcesSchema(StrictSchema):
     """Container resource ``requests`` and ``limits``: resource name to quantity."""
 
-    requests = StrMap(key_check=_label_key, value_check=k8s.quantity, allow_numbers=True)
-    limits = StrMap(key_check=_label_key, value_check=k8s.quantity, allow_numbers=True)
+    requests = StrMap(
+        key_check=_label_key, value_check=k8s.quantity, allow_numbers=True, metadata=_QUANTITIES
+    )
+    limits = StrMap(
+        key_check=_label_key, value_check=k8s.quantity, allow_numbers=True, metadata=_QUANTITIES
+    )
 
 
 class ExternalSchema(StrictSchema):
@@ -233,6 +256,7 @@ class ExternalSchema(StrictSchema):
     addresses = StrList(
         check=k8s.endpoint_address,
         validate=validate.Length(1, 100, error="must list 1 to 100 addresses"),
+        metadata=states(items=syntax.IP_ADDRESS),
     )
 
 
@@ -256,7 +280,7 @@ class PortRefField(mf.Field):
 class HttpGetSchema(StrictSchema):
     """``httpGet`` probe action."""
 
-    path = Str(required=True, check=_http_path)
+    path = Str(required=True, check=_http_path, metadata=states(syntax.HTTP_PATH))
     port = PortRefField(required=True)
     scheme = Str(validate=validate.OneOf(("HTTP", "HTTPS"), error="must be HTTP or HTTPS"))
 
@@ -292,6 +316,9 @@ _THRESHOLD = validate.Range(1, 100, error="must be between 1 and 100")
 class ProbeSchema(StrictSchema):
     """One Kubernetes probe: exactly one action and its timings."""
 
+    #: :meth:`_one_action` stated in JSON Schema (see :mod:`svcgen.schema_export`).
+    json_schema = {"oneOf": [{"required": [a]} for a in ("httpGet", "tcpSocket", "grpc", "exec")]}
+
     httpGet = Nested(HttpGetSchema)
     tcpSocket = Nested(TcpSocketSchema)
     grpc = Nested(GrpcSchema)
@@ -324,14 +351,17 @@ class ProbesSchema(StrictSchema):
 class ComponentSchema(StrictSchema):
     """One component: a group of pods (frontend, backend, worker) or an external data source."""
 
-    name = Str(required=True, check=_component_name)
+    name = Str(
+        required=True, check=_component_name, metadata=states(syntax.DNS1035_LABEL, maxLength=50)
+    )
     role = Str(
         required=True, validate=validate.OneOf(ROLES, error="must be one of " + ", ".join(ROLES))
     )
     image = Str(
         check=_pattern(
             _IMAGE, "must be an image reference such as 'nginx:1.27' or 'ghcr.io/org/app:1.0'"
-        )
+        ),
+        metadata=states(pattern=_IMAGE.pattern),
     )
     command = StrList()
     args = StrList()
@@ -341,11 +371,11 @@ class ComponentSchema(StrictSchema):
     )
     service = Nested(ServiceSchema)
     ingress = Nested(IngressSchema)
-    env = StrMap(key_check=k8s.c_identifier)
+    env = StrMap(key_check=k8s.c_identifier, metadata=states(propertyNames=syntax.C_IDENTIFIER))
     secretEnv = NestedList(SecretEnvSchema)
     dependsOn = mf.List(DependsOnField(), error_messages={"invalid": "must be a list"})
     resources = Nested(ResourcesSchema)
-    healthPath = Str(check=_http_path)
+    healthPath = Str(check=_http_path, metadata=states(syntax.HTTP_PATH))
     probes = Nested(ProbesSchema)
     external = Nested(ExternalSchema)
 
@@ -353,15 +383,25 @@ class ComponentSchema(StrictSchema):
 class TopologySchema(StrictSchema):
     """The topology document (DESIGN section 2)."""
 
-    name = Str(required=True, check=_topology_name)
+    name = Str(
+        required=True, check=_topology_name, metadata=states(syntax.DNS1123_LABEL, maxLength=53)
+    )
     description = Str(
         validate=validate.Length(max=1000, error="must be no more than 1000 characters")
     )
     appVersion = Str(
-        check=_chart_text, validate=validate.Length(1, 100, error="must be 1 to 100 characters")
+        check=_chart_text,
+        validate=validate.Length(1, 100, error="must be 1 to 100 characters"),
+        metadata=states(syntax.PRINTABLE),
     )
-    chartVersion = Str(check=_chart_version)
-    labels = StrMap(key_check=_label_key, value_check=k8s.label_value)
+    chartVersion = Str(check=_chart_version, metadata=states(syntax.SEMVER))
+    labels = StrMap(
+        key_check=_label_key,
+        value_check=k8s.label_value,
+        metadata=states(
+            propertyNames=syntax.QUALIFIED_NAME, additionalProperties=syntax.LABEL_VALUE
+        ),
+    )
     components = NestedList(
         ComponentSchema,
         required=True,

@@ -1,0 +1,86 @@
+"""The string syntaxes of :mod:`svcgen.k8s` stated as JSON Schema fragments.
+
+Each constant is what a field's ``metadata={"json_schema": ...}`` says about a
+value that one of the ``k8s`` checks accepts: a ``pattern`` (written in the
+subset of regular expressions that ECMA-262 and Python's :mod:`re` read alike)
+and length bounds. A fragment may accept more than its check (a CIDR's address
+part, an annotation prefix's length), never less: a portal form built from the
+JSON Schema must not refuse a value the server takes. ``tests/test_json_schema.py``
+holds each fragment against its check on sample values.
+"""
+
+from __future__ import annotations
+
+from .k8s import DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN_MAX, IANA_SVC_NAME_MAX, QUANTITY
+
+_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_SUBDOMAIN = rf"{_LABEL}(\.{_LABEL})*"
+_NAME_PART = r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
+
+#: ``IsDNS1123Label``: lower-case alphanumerics and ``-``.
+DNS1123_LABEL = {"pattern": rf"^{_LABEL}$", "maxLength": DNS1123_LABEL_MAX}
+
+#: ``IsDNS1035Label``, the Service name syntax: a DNS-1123 label starting with a letter.
+DNS1035_LABEL = {"pattern": r"^[a-z]([-a-z0-9]*[a-z0-9])?$", "maxLength": DNS1123_LABEL_MAX}
+
+#: ``IsDNS1123Subdomain``: dot-separated DNS-1123 labels.
+DNS1123_SUBDOMAIN = {"pattern": rf"^{_SUBDOMAIN}$", "maxLength": DNS1123_SUBDOMAIN_MAX}
+
+#: An Ingress host: a DNS-1123 subdomain, optionally after ``*.``.
+INGRESS_HOST = {"pattern": rf"^(\*\.)?{_SUBDOMAIN}$", "maxLength": DNS1123_SUBDOMAIN_MAX + 2}
+
+#: ``IsValidPortName``: at least one letter, no ``--``, no ``-`` at either end.
+IANA_SVC_NAME = {"pattern": r"^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": IANA_SVC_NAME_MAX}
+
+#: ``IsQualifiedName``: label keys and ``loadBalancerClass`` (the prefix's own
+#: 253-character limit is left to the server).
+QUALIFIED_NAME = {"pattern": rf"^({_SUBDOMAIN}/)?{_NAME_PART}$"}
+
+#: Annotation keys: a qualified name whose prefix is checked once lower-cased.
+ANNOTATION_KEY = {
+    "pattern": r"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?"
+    + _NAME_PART
+    + "$"
+}
+
+#: ``IsValidLabelValue``: empty, or alphanumeric at both ends.
+LABEL_VALUE = {
+    "pattern": r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",
+    "maxLength": DNS1123_LABEL_MAX,
+}
+
+#: ``IsCIdentifier``: environment variable names.
+C_IDENTIFIER = {"pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"}
+
+#: ``resource.ParseQuantity``.
+RESOURCE_QUANTITY = {"pattern": QUANTITY.pattern}
+
+#: ``IsValidCIDR``, loosely: an address, ``/``, a prefix length.
+CIDR = {"pattern": r"^\s*[0-9A-Fa-f.:]+/[0-9]+\s*$"}
+
+#: ``IsValidIP``, loosely: the characters of an IPv4 or IPv6 address.
+IP_ADDRESS = {"pattern": r"^[0-9A-Fa-f.:]+$"}
+
+#: Text Helm keeps as written: no control characters (line breaks, tabs); loosely.
+PRINTABLE = {"pattern": r"^[^\u0000-\u001f\u007f]*$"}
+
+#: An absolute HTTP path without white space.
+HTTP_PATH = {"pattern": r"^/\S*$", "maxLength": 1024}
+
+#: SemVer 2 (semver.org's regular expression, digits spelled ``[0-9]``).
+SEMVER = {
+    "pattern": r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+    r"(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(\+([0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*))?$"
+}
+
+
+def states(fragment: dict | None = None, **more) -> dict:
+    """Field metadata that states a field's JSON Schema.
+
+    :param fragment: one of the constants above, or any JSON Schema keywords.
+    :param more: keywords added to (or overriding) ``fragment``, e.g. ``maxLength=50``.
+    :returns: ``{"json_schema": {...}}``, for a field's ``metadata=``; the exporter
+        (:mod:`svcgen.schema_export`) merges it into what it derives from the field.
+    """
+    return {"json_schema": {**(fragment or {}), **more}}
