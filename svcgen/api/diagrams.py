@@ -1,0 +1,45 @@
+"""``/api/v1/topologies/{name}/diagram.svg``: a revision drawn by Graphviz."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from werkzeug.exceptions import ServiceUnavailable
+
+from ..diagram import DotNotInstalled, topology_svg
+from .apidoc import error_responses
+from .lookup import find_revision
+from .schemas import RevisionArgsSchema
+
+blp = Blueprint("diagrams", __name__, description="Pictures of topologies.")
+
+#: The response content: an SVG image.
+SVG_CONTENT = {"image/svg+xml": {"schema": {"type": "string"}}}
+
+
+@blp.route("/topologies/<name>/diagram.svg")
+class Diagram(MethodView):
+    """The picture of a revision."""
+
+    @blp.arguments(RevisionArgsSchema, location="query", as_kwargs=True)
+    @blp.doc(responses={200: {"content": SVG_CONTENT}})
+    @blp.response(
+        200,
+        content_type="image/svg+xml",
+        description="Components grouped by role inside the Kubernetes cluster, external "
+        "data sources outside it, Service types and ports, an arrow per dependsOn edge",
+    )
+    @error_responses(blp, 404, 503)
+    def get(self, name: str, revision: int | None):
+        """A picture of a topology as SVG (the current revision, or ?revision=n)"""
+        found = find_revision(name, revision)
+        try:
+            svg = topology_svg(found.document)
+        except DotNotInstalled as exc:
+            raise ServiceUnavailable(str(exc)) from None
+        response = Response(svg, mimetype="image/svg+xml")
+        response.set_etag(hashlib.sha256(svg.encode()).hexdigest())
+        return response.make_conditional(request)

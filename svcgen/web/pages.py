@@ -1,0 +1,111 @@
+"""The views of the web pages: ``/`` (topologies, searchable) and
+``/topologies/<name>`` (one revision: diagram, Services, warnings, revisions,
+chart files, download, Helm commands)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import BadRequest
+
+from .. import history, repository
+from ..api.schemas import MAX_REVISION
+from ..api.storage import open_session
+from ..api.views import timestamp, warnings_of
+from ..package import archive_files, chart_filename
+from ..services import service_rows
+from .highlight import highlight_file, stylesheet
+
+bp = Blueprint(
+    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
+)
+
+#: Chart files shown first, in this order; the rest follow by path.
+FIRST_FILES = ("Chart.yaml", "values.yaml", "README.md", "values.schema.json")
+
+
+def label_filters(values: list[str]) -> list[tuple[str, str | None]]:
+    """``?label=`` values as ``(key, value)``: ``team=storefront`` is
+    ``("team", "storefront")``, ``team`` alone is ``("team", None)`` (any value).
+    One value may hold several, separated by spaces or commas (label keys and
+    values never contain either)."""
+    filters = []
+    for raw in values:
+        for item in re.split(r"[\s,]+", raw):
+            key, sep, value = item.partition("=")
+            if key:
+                filters.append((key, value if sep else None))
+    return filters
+
+
+def matches(document: dict, query: str, labels: list[tuple[str, str | None]]) -> bool:
+    """True when the topology's name contains ``query`` (case-insensitive) and it
+    carries every label of ``labels``."""
+    if query.lower() not in document["name"].lower():
+        return False
+    have = document.get("labels", {})
+    return all(k in have and (v is None or have[k] == v) for k, v in labels)
+
+
+@bp.get("/")
+def index():
+    """The topologies, newest first, filtered by ``?q=`` (a substring of the name)
+    and ``?label=key=value`` (repeatable; all must match)."""
+    query = request.args.get("q", "").strip()
+    labels = label_filters(request.args.getlist("label"))
+    with open_session() as session, session.begin():
+        _, total = repository.list_topologies(session, offset=0, limit=1)
+        found, _ = repository.list_topologies(session, offset=0, limit=max(total, 1))
+    shown = [t for t in found if matches(t.revision.document, query, labels)]
+    return render_template(
+        "index.html",
+        topologies=shown,
+        total=total,
+        query=query,
+        label_text=" ".join(request.args.getlist("label")),
+        labels=labels,
+        timestamp=timestamp,
+    )
+
+
+@bp.get("/topologies/<name>")
+def topology(name: str):
+    """One revision of a topology (the current one, or ``?revision=n``)."""
+    number = _revision_arg()
+    with open_session() as session, session.begin():
+        revisions = history.list_revisions(session, name)
+        found, data = history.get_chart(session, name, number)
+    files = archive_files(data)
+    ordered = [p for p in FIRST_FILES if p in files] + sorted(set(files) - set(FIRST_FILES))
+    base = request.url_root.rstrip("/")
+    return render_template(
+        "topology.html",
+        revision=found,
+        current=revisions[-1].number,
+        document=found.document,
+        rows=service_rows(found.document),
+        warnings=warnings_of(found.document),
+        revisions=revisions,
+        files=[(path, highlight_file(path, files[path])) for path in ordered],
+        chart_file=chart_filename(found.name, found.chart_version),
+        repo_url=f"{base}/charts",
+        dot_installed=shutil.which("dot") is not None,
+        timestamp=timestamp,
+    )
+
+
+@bp.get("/assets/pygments.css")
+def pygments_css():
+    """The stylesheet of highlighted chart files (Pygments' default style)."""
+    return Response(stylesheet(), mimetype="text/css")
+
+
+def _revision_arg() -> int | None:
+    raw = request.args.get("revision")
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_REVISION:
+        raise BadRequest(f"revision must be a whole number from 1 to {MAX_REVISION}, not {raw!r}")
+    return int(raw)
