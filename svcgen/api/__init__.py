@@ -1,0 +1,86 @@
+"""The HTTP API of svcgen: a Flask app built by :func:`create_app`.
+
+Modules, one concern each: ``errors`` (every exception to a JSON response, in
+one place), ``bodies`` (request bodies: content type, parsing, validation),
+``storage`` (the database session of a request), ``schemas`` and ``apidoc``
+(the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
+blueprints ``topologies``, ``revisions``, ``charts``, ``diffs``, ``documents``
+(validate and render without storing), ``helmrepo`` (``/charts``, a Helm chart
+repository), ``health``, ``diagrams`` (``diagram.svg``) and ``catalog_info``
+(``catalog-info.yaml``); :mod:`svcgen.web` adds the HTML pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
+from ..topology import DEFAULT_NODE_PORT_RANGE
+from .. import web
+from . import (
+    catalog_info,
+    charts,
+    diagrams,
+    diffs,
+    docs,
+    documents,
+    errors,
+    health,
+    helmrepo,
+    revisions,
+    storage,
+    topologies,
+)
+from .apidoc import SvcgenApi
+
+
+def create_app(test_config: Mapping | None = None) -> Flask:
+    """Build the svcgen app (Flask's application-factory pattern).
+
+    Settings, later ones winning: the defaults below (``REQUIRE_IF_MATCH``: when
+    true, PUT and DELETE without ``If-Match`` are a 428); environment variables
+    ``SVCGEN_<KEY>`` (values parsed as JSON, e.g. ``SVCGEN_MAX_CONTENT_LENGTH=2097152``);
+    then ``test_config``. ``DATABASE_URL``, unless given by one of those, comes
+    from :func:`svcgen.config.database_url`, as Alembic's does.
+
+    :param test_config: settings that override everything else, e.g.
+        ``{"TESTING": True, "DATABASE_URL": "sqlite:///..."}``.
+    :returns: the app, with its database engine created and its blueprints registered.
+        The schema is not created here: run ``alembic upgrade head`` first.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        API_TITLE="svcgen",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=DEFAULT_MAX_CONTENT_LENGTH,
+        NODE_PORT_RANGE=DEFAULT_NODE_PORT_RANGE,
+        REQUIRE_IF_MATCH=False,
+    )
+    app.config.from_prefixed_env("SVCGEN")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = database_url()
+    app.json.sort_keys = False  # documents keep the key order they were given in
+
+    storage.init_app(app)
+    helmrepo.init_app(app)
+    docs.init_app(app)
+    api = SvcgenApi(app)
+    errors.init_app(app)
+    api.register_blueprint(topologies.blp, url_prefix="/api/v1")
+    api.register_blueprint(revisions.blp, url_prefix="/api/v1")
+    api.register_blueprint(charts.blp, url_prefix="/api/v1")
+    api.register_blueprint(diffs.blp, url_prefix="/api/v1")
+    api.register_blueprint(documents.blp, url_prefix="/api/v1")
+    api.register_blueprint(helmrepo.blp)
+    api.register_blueprint(health.blp)
+    api.register_blueprint(diagrams.blp, url_prefix="/api/v1")
+    api.register_blueprint(catalog_info.blp, url_prefix="/api/v1")
+    web.init_app(app)
+    return app
