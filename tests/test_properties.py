@@ -398,3 +398,31 @@ def test_app_version_that_helm_would_change_is_refused(tmp_path):
     document["appVersion"] = "0123"
     objects = check_chart(render_chart(document, "0.1.0"), "0123", tmp_path)
     assert all(o["metadata"]["labels"]["app.kubernetes.io/version"] == "0123" for o in objects)
+
+
+def test_probe_strings_with_line_separators_come_out_unchanged(tmp_path):
+    # Helm's toYaml wrote NEL and U+2028 raw: grpc.service came out as '\u2028\u2029 \ufeff'.
+    tricky = "\u2028\u2029\x85\ufeff"
+    probes = {
+        "readiness": {"grpc": {"port": 39, "service": tricky}, "failureThreshold": 23},
+        "liveness": {"exec": {"command": [tricky, "x: y", "- a\n b  "]}, "periodSeconds": 912},
+        "startup": {"httpGet": {"path": "/\ufeff\u200b{{x}}#", "port": "http", "scheme": "HTTP"}},
+    }
+    document = {
+        "name": "null",
+        "components": [
+            {
+                "name": "n",
+                "role": "frontend",
+                "image": "nginx",
+                "ports": [{"name": "http", "port": 443}],
+                "probes": probes,
+            }
+        ],
+    }
+    assert _field_errors(document) == []
+    objects = check_chart(render_chart(document, "0.1.0"), "null", tmp_path)
+    (deployment,) = [o for o in objects if o["kind"] == "Deployment"]
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    for kind, probe in probes.items():
+        assert container[f"{kind}Probe"] == probe

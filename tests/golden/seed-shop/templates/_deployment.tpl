@@ -127,7 +127,51 @@ probes wins; else healthPath makes an httpGet on the first port's targetPort.
 {{- $probe := index $probes $kind | default (ternary $health (dict) (ne $kind "startup")) }}
 {{- with $probe }}
 {{ $kind }}Probe:
-  {{- toYaml . | nindent 2 }}
+  {{- include "svcgen.probe" . | trim | nindent 2 }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/*
+svcgen.probe: one probe. Its strings (httpGet path, grpc service, exec
+command) are written with quote, never toYaml, whose emitter changes line
+separators and NEL; the timings, numbers only, go through toYaml.
+*/}}
+{{- define "svcgen.probe" -}}
+{{- with .httpGet }}
+httpGet:
+  path: {{ .path | quote }}
+  port: {{ include "svcgen.portRef" .port }}
+  {{- with .scheme }}
+  scheme: {{ . | quote }}
+  {{- end }}
+{{- end }}
+{{- with .tcpSocket }}
+tcpSocket:
+  port: {{ include "svcgen.portRef" .port }}
+{{- end }}
+{{- with .grpc }}
+grpc:
+  port: {{ .port }}
+  {{- if hasKey . "service" }}
+  service: {{ .service | quote }}
+  {{- end }}
+{{- end }}
+{{- with .exec }}
+exec:
+  command:
+    {{- range .command }}
+    - {{ . | quote }}
+    {{- end }}
+{{- end }}
+{{- with omit . "httpGet" "tcpSocket" "grpc" "exec" }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+svcgen.portRef: a probe's port, a number or a quoted port name.
+*/}}
+{{- define "svcgen.portRef" -}}
+{{- if kindIs "string" . }}{{ . | quote }}{{ else }}{{ . }}{{ end }}
 {{- end }}
