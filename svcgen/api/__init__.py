@@ -16,12 +16,13 @@ from collections.abc import Mapping
 
 from flask import Flask
 
+from .. import web
 from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
 from ..topology import DEFAULT_NODE_PORT_RANGE
-from .. import web
 from . import (
     catalog_info,
     charts,
+    cors,
     diagrams,
     diffs,
     docs,
@@ -32,6 +33,7 @@ from . import (
     revisions,
     storage,
     topologies,
+    topology_schema,
 )
 from .apidoc import SvcgenApi
 
@@ -40,7 +42,8 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     """Build the svcgen app (Flask's application-factory pattern).
 
     Settings, later ones winning: the defaults below (``REQUIRE_IF_MATCH``: when
-    true, PUT and DELETE without ``If-Match`` are a 428); environment variables
+    true, PUT and DELETE without ``If-Match`` are a 428; ``CORS_ORIGINS``: the
+    origins browsers may call the API from, see :mod:`svcgen.api.cors`); environment variables
     ``SVCGEN_<KEY>`` (values parsed as JSON, e.g. ``SVCGEN_MAX_CONTENT_LENGTH=2097152``);
     then ``test_config``. ``DATABASE_URL``, unless given by one of those, comes
     from :func:`svcgen.config.database_url`, as Alembic's does.
@@ -60,6 +63,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         MAX_CONTENT_LENGTH=DEFAULT_MAX_CONTENT_LENGTH,
         NODE_PORT_RANGE=DEFAULT_NODE_PORT_RANGE,
         REQUIRE_IF_MATCH=False,
+        CORS_ORIGINS=[],
     )
     app.config.from_prefixed_env("SVCGEN")
     if test_config is not None:
@@ -69,6 +73,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False  # documents keep the key order they were given in
 
     storage.init_app(app)
+    cors.init_app(app)
     helmrepo.init_app(app)
     docs.init_app(app)
     api = SvcgenApi(app)
@@ -80,6 +85,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     api.register_blueprint(documents.blp, url_prefix="/api/v1")
     api.register_blueprint(helmrepo.blp)
     api.register_blueprint(health.blp)
+    api.register_blueprint(topology_schema.blp)
     api.register_blueprint(diagrams.blp, url_prefix="/api/v1")
     api.register_blueprint(catalog_info.blp, url_prefix="/api/v1")
     web.init_app(app)
