@@ -76,3 +76,12 @@ def init_app(app: Flask) -> None:
         max_age=MAX_AGE,
         supports_credentials=False,
     )
+    app.after_request(_vary_on_origin)
+
+
+def _vary_on_origin(response):
+    """``Vary: Origin`` on every response, so that a cache never hands one origin's
+    answer (with or without CORS headers) to another; flask-cors adds it only
+    when several origins are configured."""
+    response.vary.add("Origin")
+    return response
