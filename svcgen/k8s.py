@@ -43,7 +43,7 @@ def dns1123_label(value: str, max_length: int = DNS1123_LABEL_MAX) -> list[str]:
     problems = []
     if len(value) > max_length:
         problems.append(f"must be no more than {max_length} characters")
-    if not _DNS1123_LABEL.match(value):
+    if not _DNS1123_LABEL.fullmatch(value):
         problems.append(
             "must consist of lower-case letters, digits or '-', and start and end with a "
             "letter or digit (e.g. 'my-name' or '123-abc')"
@@ -57,7 +57,7 @@ def dns1035_label(value: str, max_length: int = DNS1123_LABEL_MAX) -> list[str]:
     problems = []
     if len(value) > max_length:
         problems.append(f"must be no more than {max_length} characters")
-    if not _DNS1035_LABEL.match(value):
+    if not _DNS1035_LABEL.fullmatch(value):
         problems.append(
             "must consist of lower-case letters, digits or '-', start with a letter and end "
             "with a letter or digit (e.g. 'my-name' or 'abc-123')"
@@ -71,7 +71,7 @@ def dns1123_subdomain(value: str) -> list[str]:
     problems = []
     if len(value) > DNS1123_SUBDOMAIN_MAX:
         problems.append(f"must be no more than {DNS1123_SUBDOMAIN_MAX} characters")
-    if not _DNS1123_SUBDOMAIN.match(value):
+    if not _DNS1123_SUBDOMAIN.fullmatch(value):
         problems.append(
             "must be a lower-case DNS name: letters, digits, '-' and '.', each dot-separated "
             "part starting and ending with a letter or digit (e.g. 'db.example.com')"
@@ -87,7 +87,7 @@ def iana_svc_name(value: str) -> list[str]:
     problems = []
     if len(value) > IANA_SVC_NAME_MAX:
         problems.append(f"must be no more than {IANA_SVC_NAME_MAX} characters")
-    if not _IANA_SVC_NAME.match(value):
+    if not _IANA_SVC_NAME.fullmatch(value):
         problems.append("must contain only lower-case letters, digits and '-'")
     if not re.search(r"[a-z]", value):
         problems.append("must contain at least one letter (a-z)")
@@ -121,7 +121,7 @@ def qualified_name(value: str, *, lower_prefix_only: bool = True) -> list[str]:
         problems.append("needs a name part")
     elif len(name) > DNS1123_LABEL_MAX:
         problems.append(f"name part must be no more than {DNS1123_LABEL_MAX} characters")
-    elif not _QUALIFIED_NAME_PART.match(name):
+    elif not _QUALIFIED_NAME_PART.fullmatch(name):
         problems.append(
             "name part must consist of letters, digits, '-', '_' or '.', and start and end "
             "with a letter or digit (e.g. 'MyName' or 'my.name')"
@@ -135,7 +135,7 @@ def label_value(value: str) -> list[str]:
     problems = []
     if len(value) > DNS1123_LABEL_MAX:
         problems.append(f"must be no more than {DNS1123_LABEL_MAX} characters")
-    if not _LABEL_VALUE.match(value):
+    if not _LABEL_VALUE.fullmatch(value):
         problems.append(
             "must be empty or consist of letters, digits, '-', '_' or '.', and start and "
             "end with a letter or digit"
@@ -146,7 +146,7 @@ def label_value(value: str) -> list[str]:
 def c_identifier(value: str) -> list[str]:
     """Problems with ``value`` as an environment variable name svcgen accepts: a C
     identifier (``IsCIdentifier``), so every shell and runtime can read it."""
-    if _C_IDENTIFIER.match(value):
+    if _C_IDENTIFIER.fullmatch(value):
         return []
     return [
         "must be a C identifier: letters, digits and '_', not starting with a digit (e.g. 'LOG_LEVEL')"
@@ -189,6 +189,6 @@ def cidr(value: str) -> list[str]:
 
 def quantity(value: str) -> list[str]:
     """Problems with ``value`` as a resource quantity (apimachinery ``resource.ParseQuantity``)."""
-    if QUANTITY.match(value):
+    if QUANTITY.fullmatch(value):
         return []
     return ["must be a Kubernetes quantity (e.g. '100m', '0.5', '128Mi', '1Gi')"]

@@ -34,7 +34,7 @@ def values_key(component_name: str) -> str:
 def is_safe_values_key(key: str) -> bool:
     """True when ``key`` can be written into template text as a Go string literal
     without any escaping: ``[a-z][a-zA-Z0-9]*``."""
-    return bool(_VALUES_KEY.match(key))
+    return bool(_VALUES_KEY.fullmatch(key))
 
 
 def env_prefix(component_name: str) -> str:

@@ -34,7 +34,7 @@ def quantity_value(text: str | int | float) -> Decimal:
 
     :raises ValueError: not a quantity (the schema has already refused those).
     """
-    match = k8s.QUANTITY.match(str(text))
+    match = k8s.QUANTITY.fullmatch(str(text))
     if not match:
         raise ValueError(f"{text!r} is not a quantity")
     text = str(text)

@@ -37,7 +37,7 @@ _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 
 def _pattern(regex: re.Pattern, sentence: str):
-    return lambda value: [] if regex.match(value) else [sentence]
+    return lambda value: [] if regex.fullmatch(value) else [sentence]
 
 
 def _max_len(n: int):

@@ -12,6 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
@@ -426,3 +427,48 @@ def test_probe_strings_with_line_separators_come_out_unchanged(tmp_path):
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     for kind, probe in probes.items():
         assert container[f"{kind}Probe"] == probe
+
+
+_NEWLINE_CASES = {
+    "topology name": (("name",), "shop\n"),
+    "component name": (("components", 0, "name"), "null\n"),
+    "image": (("components", 0, "image"), "nginx:1.27\n"),
+    "port name": (("components", 0, "ports", 0, "name"), "http\n"),
+    "service name": (("components", 0, "service", "name"), "web\n"),
+    "ingress host": (("components", 0, "ingress", "host"), "shop.example.com\n"),
+    "env name": (("components", 0, "env"), {"A\n": "x"}),
+    "label value": (("labels",), {"team": "a\n"}),
+    "label key": (("labels",), {"team\n": "a"}),
+    "annotation key": (("components", 0, "service", "annotations"), {"example.com/a\n": "x"}),
+    "secret key": (
+        ("components", 0, "secretEnv"),
+        [{"name": "P", "secret": "s", "key": "password\n"}],
+    ),
+    "quantity": (("components", 0, "resources"), {"limits": {"memory": "1Gi\n"}}),
+}
+
+
+@pytest.mark.parametrize("path, value", _NEWLINE_CASES.values(), ids=_NEWLINE_CASES.keys())
+def test_a_trailing_newline_is_refused(path, value):
+    # Patterns ending in '$' matched before a final '\n': 'null\n' passed as a component
+    # name, and render then refused the validated document.
+    document = {
+        "name": "shop",
+        "components": [
+            {
+                "name": "web",
+                "role": "frontend",
+                "image": "nginx",
+                "ports": [{"name": "http", "port": 80}],
+                "service": {"name": "web"},
+                "ingress": {},
+            }
+        ],
+    }
+    assert _field_errors(document) == []
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    errors = _field_errors(document)
+    assert errors and all(e[: len(path)] == path for e in errors), errors
