@@ -12,7 +12,11 @@ HTTP or exit codes; ``svcgen.api.errors`` turns them into HTTP responses and
     ├── TopologyInvalid        the document breaks a rule; carries every field error (422)
     ├── TopologyNotFound       no topology of that name, or no such revision (404)
     ├── TopologyExists         POST of a name that is taken (409)
-    └── PreconditionFailed     If-Match names a revision that is no longer current (412)
+    ├── PreconditionFailed     If-Match names a revision that is no longer current (412)
+    ├── Unauthenticated        no bearer token, or one that is malformed, unknown or revoked (401)
+    ├── PermissionDenied       the token's role is too low for the request (403)
+    ├── TokenNotFound          no API token of that name (404)
+    └── TokenExists            an API token of that name exists, or existed (409)
 """
 
 from __future__ import annotations
@@ -76,3 +80,29 @@ class TopologyExists(SvcgenError):
 
 class PreconditionFailed(SvcgenError):
     """``If-Match`` does not name the topology's current revision."""
+
+
+class Unauthenticated(SvcgenError):
+    """The request needs a bearer token and has none, or one that is malformed,
+    unknown or revoked.
+
+    :param message: what is wrong, for a person.
+    :param invalid_token: a token was given but is not valid (RFC 6750
+        ``error="invalid_token"``); ``False`` when none was given.
+    """
+
+    def __init__(self, message: str, *, invalid_token: bool = False):
+        super().__init__(message)
+        self.invalid_token = invalid_token
+
+
+class PermissionDenied(SvcgenError):
+    """The token is valid, but its role is lower than the request needs."""
+
+
+class TokenNotFound(SvcgenError):
+    """No API token of that name exists."""
+
+
+class TokenExists(SvcgenError):
+    """An API token of that name exists, or existed and was revoked (names are never reused)."""

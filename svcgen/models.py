@@ -1,7 +1,7 @@
 """The database tables, as SQLAlchemy 2 declarative models.
 
-Only :mod:`svcgen.repository` uses these classes; everything else gets the plain
-dataclasses it returns. Schema changes go through an Alembic migration in
+Only :mod:`svcgen.repository` (and :mod:`svcgen.tokens` for :class:`ApiToken`)
+uses these classes; everything else gets the plain dataclasses they return. Schema changes go through an Alembic migration in
 ``migrations/versions``; ``tests/test_migrations.py`` runs ``alembic check`` so
 that these models and the migrations never drift.
 """
@@ -92,3 +92,24 @@ class Revision(Base):
     digest: Mapped[str] = mapped_column(String(64))
 
     topology: Mapped[Topology] = relationship(back_populates="revisions")
+
+
+class ApiToken(Base):
+    """A bearer token of the HTTP API (:mod:`svcgen.auth`); the token itself is never stored.
+
+    :param name: who holds it, e.g. ``portal``; unique and never reused, so a revision's
+        ``created_by`` always names one token.
+    :param role: ``reader``, ``writer`` or ``admin``.
+    :param digest: the SHA-256 of the token, lowercase hex (:func:`svcgen.auth.token_digest`).
+    :param created_at: when it was made (UTC).
+    :param revoked_at: when it was revoked (UTC), ``None`` while it is valid.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(63), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,6 +5,13 @@ on a new SQLite file in ``tmp_path``, and on PostgreSQL (127.0.0.1:5432, trust
 auth, database ``test``) in a database created for this test session and
 dropped after it, emptied before each test. Without a PostgreSQL server the
 second run is skipped, saying why.
+
+Authentication is on in every app the fixtures make: ``make_app`` creates an
+``admin`` token in the app's database (when it is migrated) and the app's test
+client sends it on every request, so tests need not think of it;
+``app.test_client(token=None)`` sends none, ``token="..."`` another. Rate limits
+are off unless a test sets ``RATELIMIT_ENABLED=True``. Processes started by a test
+(gunicorn) get a token from :func:`create_token`.
 """
 
 from __future__ import annotations
@@ -16,12 +23,17 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, text
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+from werkzeug.datastructures import Headers
 
+from svcgen import tokens
 from svcgen.api import create_app
 from svcgen.api.storage import engine
+from svcgen.db import make_engine, make_sessionmaker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,7 +100,7 @@ def postgres_url():
 def _empty(url: str) -> None:
     wipe = create_engine(url, poolclass=NullPool)
     with wipe.begin() as connection:
-        connection.execute(text("TRUNCATE topology, revision RESTART IDENTITY CASCADE"))
+        connection.execute(text("TRUNCATE topology, revision, api_token RESTART IDENTITY CASCADE"))
     wipe.dispose()
 
 
@@ -105,15 +117,79 @@ def database_url(request, tmp_path):
     return url
 
 
+def create_token(url: str, role: str = "admin", name: str | None = None) -> str:
+    """Make an API token in the migrated database ``url``, as ``svcgen token create`` does.
+
+    :param role: ``reader``, ``writer`` or ``admin``.
+    :param name: the token's name; a new unique one by default.
+    :returns: the token, for ``Authorization: Bearer <token>``.
+    """
+    engine_ = make_engine(url, poolclass=NullPool)
+    try:
+        with make_sessionmaker(engine_)() as session, session.begin():
+            _, token = tokens.create_token(session, name or f"test-{uuid.uuid4().hex[:8]}", role)
+    finally:
+        engine_.dispose()
+    return token
+
+
+#: A well-formed token that names no stored token, for apps whose database is
+#: missing or not migrated (their requests then fail as the test expects: 503).
+UNKNOWN_TOKEN = "svcgen_" + "0" * 43
+
+_DEFAULT = object()
+
+
+class TokenClient(FlaskClient):
+    """A test client that sends ``Authorization: Bearer <token>`` on every request
+    unless the request sets its own ``Authorization`` header.
+
+    :param token: the token to send; ``None`` sends none. Defaults to the
+        class's :attr:`token` (the app's admin token, set by ``make_app``).
+    """
+
+    token: str | None = None
+
+    def __init__(self, *args, token=_DEFAULT, **kwargs):
+        super().__init__(*args, **kwargs)
+        if token is not _DEFAULT:
+            self.token = token
+
+    def open(self, *args, **kwargs):
+        """As :meth:`FlaskClient.open`, with the token added to ``headers``."""
+        if self.token and not (args and not isinstance(args[0], str)):
+            headers = Headers(kwargs.get("headers") or {})
+            if "Authorization" not in headers:
+                headers["Authorization"] = f"Bearer {self.token}"
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+def _admin_token(url: str) -> str:
+    """An admin token in ``url``, or :data:`UNKNOWN_TOKEN` when it has no token table."""
+    probe = make_engine(url, poolclass=NullPool)
+    try:
+        migrated = inspect(probe).has_table("api_token")
+    except SQLAlchemyError:  # a database the test made unreachable on purpose
+        migrated = False
+    finally:
+        probe.dispose()
+    return create_token(url, "admin") if migrated else UNKNOWN_TOKEN
+
+
 @pytest.fixture
 def make_app():
-    """``make_app(**config)``: an app with ``TESTING`` and ``config``; every
-    engine made is disposed of after the test."""
+    """``make_app(**config)``: an app with ``TESTING`` and ``config`` (rate limits
+    off unless given), whose test client sends an admin token; every engine made
+    is disposed of after the test."""
     made = []
 
     def factory(**config):
-        made.append(create_app({"TESTING": True, **config}))
-        return made[-1]
+        app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, **config})
+        token = _admin_token(app.config["DATABASE_URL"])
+        app.test_client_class = type("AdminTokenClient", (TokenClient,), {"token": token})
+        made.append(app)
+        return app
 
     yield factory
     for app in made:

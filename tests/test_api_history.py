@@ -31,13 +31,14 @@ def test_revisions_say_who_and_when(client, shop):
     items = client.get(f"{BASE}/shop/revisions").get_json()["items"]
     assert [i["revision"] for i in items] == [1, 2]
     assert [i["chartVersion"] for i in items] == ["0.1.0", "0.2.0"]
-    assert all(i["createdBy"] is None for i in items)  # no authentication yet
+    who = {i["createdBy"] for i in items}  # the name of the fixture's admin token
+    assert len(who) == 1 and who.pop().startswith("test-")
     assert items[0]["createdAt"] == created["createdAt"] <= items[1]["createdAt"]
     charts = [client.get(f"{BASE}/shop/chart?revision={n}").data for n in (1, 2)]
     assert [i["digest"] for i in items] == [hashlib.sha256(c).hexdigest() for c in charts]
     one = client.get(f"{BASE}/shop/revisions/1")
     body = one.get_json()
-    assert "createdBy" in body and body["createdBy"] is None
+    assert body["createdBy"] == items[0]["createdBy"]
     assert body["createdAt"] == items[0]["createdAt"] and body["revision"] == 1
     assert body["description"] == "Front end, back end and an external data source"
     assert one.headers["ETag"] == first.headers["ETag"]

@@ -7,7 +7,9 @@ one place), ``bodies`` (request bodies: content type, parsing, validation),
 blueprints ``topologies``, ``revisions``, ``charts``, ``diffs``, ``documents``
 (validate and render without storing), ``helmrepo`` (``/charts``, a Helm chart
 repository), ``health``, ``diagrams`` (``diagram.svg``) and ``catalog_info``
-(``catalog-info.yaml``); :mod:`svcgen.web` adds the HTML pages.
+(``catalog-info.yaml``), ``tokens`` (API tokens); ``auth`` (bearer tokens and
+roles), ``limits`` (rate limits) and ``security`` (security headers) act on every
+request; :mod:`svcgen.web` adds the HTML pages.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .. import web
 from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
 from ..topology import DEFAULT_NODE_PORT_RANGE
 from . import (
+    auth,
     catalog_info,
     charts,
     cors,
@@ -30,8 +33,11 @@ from . import (
     errors,
     health,
     helmrepo,
+    limits,
     revisions,
+    security,
     storage,
+    tokens,
     topologies,
     topology_schema,
 )
@@ -73,12 +79,16 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False  # documents keep the key order they were given in
 
     storage.init_app(app)
+    security.init_app(app)
+    limits.init_app(app)  # before auth: failed logins count against the address
+    auth.init_app(app)
     cors.init_app(app)
     helmrepo.init_app(app)
     docs.init_app(app)
     api = SvcgenApi(app)
     errors.init_app(app)
     api.register_blueprint(topologies.blp, url_prefix="/api/v1")
+    api.register_blueprint(tokens.blp, url_prefix="/api/v1")
     api.register_blueprint(revisions.blp, url_prefix="/api/v1")
     api.register_blueprint(charts.blp, url_prefix="/api/v1")
     api.register_blueprint(diffs.blp, url_prefix="/api/v1")

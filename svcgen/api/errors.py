@@ -24,18 +24,27 @@ from werkzeug.http import HTTP_STATUS_CODES
 from ..errors import (
     BodyMalformed,
     FieldError,
+    PermissionDenied,
     PreconditionFailed,
     SvcgenError,
+    TokenExists,
+    TokenNotFound,
     TopologyExists,
     TopologyInvalid,
     TopologyNotFound,
+    Unauthenticated,
 )
+from .limits import RateLimitExceeded, retry_after
 
 #: The status code of each of svcgen's own errors.
 STATUS: dict[type[SvcgenError], int] = {
     BodyMalformed: 400,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
     TopologyNotFound: 404,
+    TokenNotFound: 404,
     TopologyExists: 409,
+    TokenExists: 409,
     PreconditionFailed: 412,
     TopologyInvalid: 422,
 }
@@ -67,14 +76,27 @@ def error_body(code: int, message: str, errors: list[FieldError] | None = None) 
 
 
 def handle_svcgen_error(exc: SvcgenError):
-    """svcgen's own errors: 400, 404, 409, 412 or 422 (see :data:`STATUS`)."""
+    """svcgen's own errors: 400, 401, 403, 404, 409, 412 or 422 (see :data:`STATUS`).
+
+    A 401 carries ``WWW-Authenticate: Bearer realm="svcgen"`` (RFC 6750 section 3),
+    with ``error="invalid_token"`` when a token was sent; a 403 carries
+    ``error="insufficient_scope"``.
+    """
     code = next((c for cls, c in STATUS.items() if isinstance(exc, cls)), 500)
     if code == 500:
         return handle_unexpected(exc)
     if isinstance(exc, TopologyInvalid):
         message = "the topology is invalid; every problem is listed in errors"
         return error_body(code, message, exc.errors), code
-    return error_body(code, str(exc)), code
+    headers = {}
+    if isinstance(exc, Unauthenticated):
+        challenge = 'Bearer realm="svcgen"'
+        if exc.invalid_token:
+            challenge += ', error="invalid_token"'
+        headers["WWW-Authenticate"] = challenge
+    elif isinstance(exc, PermissionDenied):
+        headers["WWW-Authenticate"] = 'Bearer realm="svcgen", error="insufficient_scope"'
+    return error_body(code, str(exc)), code, headers
 
 
 def handle_http_exception(exc: HTTPException):
@@ -93,6 +115,10 @@ def handle_http_exception(exc: HTTPException):
     if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"the request body is larger than the limit of {limit} bytes"
+    if isinstance(exc, RateLimitExceeded):
+        wait = retry_after()
+        headers["Retry-After"] = str(wait)
+        message = f"too many requests: the limit is {exc.description}; retry in {wait} s"
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages")
     if code == 422 and isinstance(messages, dict):

@@ -10,6 +10,7 @@ from werkzeug.exceptions import PreconditionRequired
 from .. import repository
 from ..package import chart_filename
 from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
+from .auth import current_token_name
 from .bodies import read_valid_document
 from .schemas import DeletedSchema, ListArgsSchema, TopologyPageSchema
 from .storage import open_session
@@ -87,7 +88,9 @@ class Topologies(MethodView):
         """Validate and store a new topology"""
         validated = read_valid_document()
         with open_session() as session, session.begin():
-            stored = repository.create_topology(session, validated.document, package=packager())
+            stored = repository.create_topology(
+                session, validated.document, package=packager(), created_by=current_token_name()
+            )
         headers = etag_header(stored.revision)
         headers["Location"] = url_for("topologies.Topology", name=stored.name)
         return topology_view(stored), headers
@@ -119,7 +122,12 @@ class Topology(MethodView):
         validated = read_valid_document(name=name)
         with open_session() as session, session.begin():
             stored = repository.replace_topology(
-                session, name, validated.document, if_match=precondition, package=packager()
+                session,
+                name,
+                validated.document,
+                if_match=precondition,
+                package=packager(),
+                created_by=current_token_name(),
             )
         return topology_view(stored), etag_header(stored.revision)
 

@@ -1,0 +1,94 @@
+"""Security headers on every response, the Content-Security-Policy chosen by path.
+
+Every response gets ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``
+and ``Referrer-Policy: no-referrer``. The API, the chart repository and the
+probes answer data, never pages, so their CSP allows nothing at all
+(:data:`API_CSP`). The HTML pages (``/``, ``/topologies/...``, their ``/assets/``,
+and the Swagger UI at ``/api/docs``) get :data:`PAGE_CSP`: scripts, styles,
+images and fonts from the same origin only; each inline ``<script>`` of the page
+(Swagger UI's start-up script) is allowed by its SHA-256 hash, computed from the
+response itself, never by ``'unsafe-inline'``. Inline styles are allowed, as
+Swagger UI sets ``style`` attributes. The token endpoints also send
+``Cache-Control: no-store``: a new token must not stay in a cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from flask import Flask, Response, request
+
+#: The CSP of every response that is not a page.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+#: The CSP of the HTML pages; ``{scripts}`` takes the hashes of inline scripts.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'{scripts}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+#: Paths (exact) and path prefixes (ending in ``/``) of the HTML pages and their assets.
+PAGE_PATHS = ("/", "/topologies/", "/assets/", "/api/docs", "/api/docs/")
+
+#: Headers every response carries.
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response, error pages included.
+
+    :param app: the app.
+    """
+    app.after_request(add_security_headers)
+
+
+def is_page(path: str) -> bool:
+    """Whether ``path`` is an HTML page or one of its assets."""
+    return any(
+        path.startswith(p) if p.endswith("/") and p != "/" else path == p for p in PAGE_PATHS
+    )
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """CSP source expressions (``'sha256-...'``) of each inline ``<script>`` in ``html``.
+
+    :param html: a page.
+    :returns: one per inline script, in page order, duplicates dropped.
+    """
+    hashes = []
+    for body in _INLINE_SCRIPT.findall(html):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        if f"'sha256-{digest}'" not in hashes:
+            hashes.append(f"'sha256-{digest}'")
+    return hashes
+
+
+def content_security_policy(path: str, response: Response) -> str:
+    """The CSP of ``response`` to a request for ``path``."""
+    if not is_page(path):
+        return API_CSP
+    hashes = []
+    if response.mimetype == "text/html" and not response.is_streamed:
+        hashes = inline_script_hashes(response.get_data(as_text=True))
+    return PAGE_CSP.format(scripts="".join(f" {h}" for h in hashes))
+
+
+def add_security_headers(response: Response) -> Response:
+    """``after_request``: set the headers above, keeping any a view chose itself."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault(
+        "Content-Security-Policy", content_security_policy(request.path, response)
+    )
+    if request.path == "/api/v1/tokens" or request.path.startswith("/api/v1/tokens/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
