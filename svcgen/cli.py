@@ -1,8 +1,10 @@
 """The ``svcgen`` command line: offline validation and rendering for pipelines.
 
 ``svcgen validate FILE`` and ``svcgen render FILE -o DIR`` need no server and no
-database; they call the same core as the HTTP API. Exit codes: 0 success, 1 the
-topology is malformed or invalid, 2 a usage error (click's own).
+database; they call the same core as the HTTP API. ``svcgen token create|list|revoke``
+manage the API's bearer tokens in the database ``DATABASE_URL`` names. Exit codes:
+0 success, 1 the topology is malformed or invalid (or a token command failed), 2 a
+usage error (click's own).
 """
 
 from __future__ import annotations
@@ -141,3 +143,99 @@ def render(file, out_dir, package, node_port_range):
         archive = out_dir / f"{topology.name}-{version}.tgz"
         archive.write_bytes(build_archive(topology.name, files))
         click.echo(str(archive))
+
+
+@main.group()
+def token():
+    """API tokens, in the database DATABASE_URL names (as the server uses it).
+
+    Run 'alembic upgrade head' (or 'make migrate') first.
+    """
+
+
+def _token_session():
+    """A session factory on the app's database, and its engine to dispose of."""
+    from .config import database_url
+    from .db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url())
+    return engine, make_sessionmaker(engine)
+
+
+def _token_command(work):
+    """Run ``work(session)`` in one transaction; svcgen's and the database's errors
+    become a message on stderr and exit code 1."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .errors import SvcgenError
+
+    engine, session_factory = _token_session()
+    try:
+        with session_factory() as session, session.begin():
+            return work(session)
+    except SvcgenError as exc:
+        click.echo(f"error: {exc}", err=True)
+    except SQLAlchemyError as exc:
+        click.echo(
+            f"error: the database cannot be used ({type(exc).__name__}); is DATABASE_URL "
+            "right and migrated ('alembic upgrade head')?",
+            err=True,
+        )
+    finally:
+        engine.dispose()
+    sys.exit(1)
+
+
+def _token_name(ctx, param, value):
+    from .auth import name_problems
+
+    problems = name_problems(value)
+    if problems:
+        raise click.BadParameter(f"{value!r} {problems[0]}")
+    return value
+
+
+@token.command("create")
+@click.option("--name", required=True, callback=_token_name, help="Who holds it, e.g. portal.")
+@click.option(
+    "--role",
+    type=click.Choice(["reader", "writer", "admin"]),
+    required=True,
+    help="reader: reads; writer: also POST, PUT, DELETE of topologies; admin: also tokens.",
+)
+def token_create(name, role):
+    """Make a token and print it on stdout, once: it is stored only hashed."""
+    from . import tokens
+
+    stored, secret = _token_command(lambda session: tokens.create_token(session, name, role))
+    click.echo(secret)
+    click.echo(
+        f"token {stored.name!r} (role {stored.role}) made; keep it now, it is never shown "
+        "again. Send it as 'Authorization: Bearer <token>'.",
+        err=True,
+    )
+
+
+@token.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def token_list(as_json):
+    """List tokens: name, role, when made and revoked (never the token)."""
+    from . import tokens
+
+    found = _token_command(tokens.list_tokens)
+    if as_json:
+        click.echo(json.dumps([t.as_dict() for t in found], indent=2))
+        return
+    for t in found:
+        state = f"revoked {t.revoked_at.isoformat()}" if t.revoked_at else "valid"
+        click.echo(f"{t.name}\t{t.role}\t{t.created_at.isoformat()}\t{state}")
+
+
+@token.command("revoke")
+@click.argument("name")
+def token_revoke(name):
+    """Revoke token NAME: from now on it is refused (401)."""
+    from . import tokens
+
+    revoked = _token_command(lambda session: tokens.revoke_token(session, name))
+    click.echo(f"token {revoked.name!r} revoked at {revoked.revoked_at.isoformat()}")
