@@ -157,15 +157,22 @@ def topology_json_schema(schema_id: str | None = None) -> dict:
     return head | json.loads(_topology_json_schema())
 
 
-def openapi_components(prefix: str = "") -> dict[str, dict]:
+def openapi_components(root: str = "TopologyDocument", prefix: str = "Topology") -> dict[str, dict]:
     """The topology's schemas as OpenAPI 3.1 components.
 
-    :param prefix: put before each component's name (``Topology`` is the document).
-    :returns: ``{name: schema}``, references rewritten to ``#/components/schemas/<prefix><name>``.
+    :param root: the name of the document's own schema.
+    :param prefix: put before the name of each nested object's schema
+        (``Component`` becomes ``TopologyComponent``).
+    :returns: ``{name: schema}``, references rewritten to match.
     """
     definitions = json.loads(json.dumps(_definitions()))
     definitions[_name(schemas.TopologySchema)]["description"] = DESCRIPTION
-    return {
-        prefix + name: _rewrite_refs(definition, _REF_PREFIX + prefix)
-        for name, definition in definitions.items()
-    }
+    names = {name: prefix + name for name in definitions}
+    names[_name(schemas.TopologySchema)] = root
+    out = {}
+    for name, definition in definitions.items():
+        text = json.dumps(definition)
+        for old, new in names.items():
+            text = text.replace(f'"{_REF_PREFIX}{old}"', f'"{_REF_PREFIX}{new}"')
+        out[names[name]] = json.loads(text)
+    return out

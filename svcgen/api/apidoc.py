@@ -1,14 +1,27 @@
 """The OpenAPI side of the API: the :class:`flask_smorest.Api` subclass and the
-hand-written fragments for what marshmallow does not describe (topology
-documents in JSON or YAML, chart archives).
+hand-written fragments for what flask-smorest does not describe by itself.
+
+- Topology documents (JSON or YAML): their schema is the one
+  :mod:`svcgen.schema_export` derives from the marshmallow schemas, registered
+  as ``TopologyDocument`` and ``Topology<Object>`` components.
+- Examples: from the topologies embedded in :mod:`svcgen.api.examples`.
+- What every operation shares (:class:`CommonResponses`): a 405, a JSON error
+  body with one ``Error`` schema and an example for each status code,
+  ``Location`` on a 201, ``Content-Disposition`` on a chart download.
+- The paths that are not flask-smorest views: this document, its docs page, the
+  web pages (:func:`document_other_paths`).
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
 
+from apispec import BasePlugin
 from flask_smorest import Api
+from werkzeug.routing import Map, Rule
 
+from ..schema_export import openapi_components
+from . import examples
 from .schemas import ErrorSchema
 
 #: The media types a topology document may be sent as; anything else is a 415.
@@ -19,73 +32,214 @@ DOCUMENT_TYPES = JSON_TYPES + YAML_TYPES
 _DOCUMENT_REF = {"$ref": "#/components/schemas/TopologyDocument"}
 _STORED_REF = {"$ref": "#/components/schemas/StoredTopology"}
 
-#: An outline of the topology document; its full rules are in DESIGN.md section 2.
-TOPOLOGY_DOCUMENT = {
-    "type": "object",
-    "description": "A topology document (DESIGN section 2), as JSON or YAML. Unknown "
-    "fields are rejected; every rule is checked by the server.",
-    "required": ["name", "components"],
-    "properties": {
-        "name": {"type": "string", "maxLength": 53},
-        "description": {"type": "string"},
-        "appVersion": {"type": "string"},
-        "chartVersion": {"type": "string", "description": "SemVer 2"},
-        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-        "components": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 200,
-            "items": {"type": "object"},
-        },
+#: What the server adds to a stored document when it answers with one.
+SERVER_PROPERTIES = {
+    "revision": {"type": "integer", "minimum": 1},
+    "chartVersion": {"type": "string", "description": "the chart version of this revision"},
+    "createdAt": {"type": "string", "format": "date-time"},
+    "updatedAt": {"type": "string", "format": "date-time"},
+    "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+    "createdBy": {
+        "type": ["string", "null"],
+        "description": "GET .../revisions/{n} only: who stored it (an API token's name)",
     },
 }
 
-#: The document as stored, plus what the server knows about it.
-STORED_TOPOLOGY = {
-    "type": "object",
-    "description": "The stored document exactly as given, plus the fields below "
-    "(strip them before sending the document back in a PUT).",
-    "allOf": [_DOCUMENT_REF],
-    "properties": {
-        "revision": {"type": "integer", "minimum": 1},
-        "chartVersion": {"type": "string"},
-        "createdAt": {"type": "string", "format": "date-time"},
-        "updatedAt": {"type": "string", "format": "date-time"},
-        "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
-    },
-}
+
+def stored_topology_schema(document: dict) -> dict:
+    """The document as stored, plus :data:`SERVER_PROPERTIES` (strip them before
+    sending the document back in a PUT).
+
+    :param document: the ``TopologyDocument`` component.
+    """
+    return {
+        "type": "object",
+        "description": "The stored document exactly as given, plus the server's fields "
+        "(strip them before sending the document back in a PUT).",
+        "properties": {**document["properties"], **SERVER_PROPERTIES},
+        "required": [*document["required"], *list(SERVER_PROPERTIES)[:-1]],
+        "additionalProperties": False,
+    }
+
+
+def _document_examples() -> dict:
+    return {
+        "seed-shop": {"summary": "The seed article's shop", "value": examples.SEED_SHOP},
+        "cloud-shop": {"summary": "The shop on a cloud", "value": examples.CLOUD_SHOP},
+    }
+
 
 #: ``requestBody`` of the views that read a topology document.
 DOCUMENT_BODY = {
     "required": True,
-    "content": {media: {"schema": _DOCUMENT_REF} for media in DOCUMENT_TYPES},
+    "content": {
+        media: {"schema": _DOCUMENT_REF, "examples": _document_examples()}
+        for media in DOCUMENT_TYPES
+    },
 }
 
 #: The response content of a view answering with a stored topology.
-STORED_CONTENT = {"application/json": {"schema": _STORED_REF}}
+STORED_CONTENT = {
+    "application/json": {
+        "schema": _STORED_REF,
+        "examples": {
+            "seed-shop": {"summary": "revision 1", "value": examples.stored(examples.SEED_SHOP)},
+        },
+    }
+}
 
 #: The response content of a view answering with a chart archive.
 ARCHIVE_CONTENT = {"application/gzip": {"schema": {"type": "string", "format": "binary"}}}
 
 #: The response content of the chart's files as JSON.
 FILES_CONTENT = {
-    "application/json": {"schema": {"type": "object", "additionalProperties": {"type": "string"}}}
+    "application/json": {
+        "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+        "example": {
+            "Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\nappVersion: 1.0.0\n",
+            "templates/web-service.yaml": "apiVersion: v1\nkind: Service\n...\n",
+        },
+    }
 }
 
 ETAG_HEADER = {"ETag": {"description": "the entity tag, quoted", "schema": {"type": "string"}}}
 
+_LOCATION_HEADER = {
+    "description": "the URL of the new topology, e.g. /api/v1/topologies/shop",
+    "schema": {"type": "string", "format": "uri-reference"},
+}
+_DISPOSITION_HEADER = {
+    "description": "attachment; filename=<name>-<chartVersion>.tgz",
+    "schema": {"type": "string"},
+}
+
+
+class CommonResponses(BasePlugin):
+    """apispec plugin: what every operation and error response of svcgen shares."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Add a 405 to each operation, ``Location`` to a 201, ``Content-Disposition``
+        to a chart archive."""
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("405", "METHOD_NOT_ALLOWED")
+            for code, response in responses.items():
+                if not isinstance(response, dict):
+                    continue
+                headers = response.setdefault("headers", {})
+                if str(code) == "201":
+                    headers.setdefault("Location", _LOCATION_HEADER)
+                if "application/gzip" in response.get("content", {}):
+                    headers.setdefault("Content-Disposition", _DISPOSITION_HEADER)
+                if not headers:
+                    del response["headers"]
+
+    def response_helper(self, response, **kwargs):
+        """Give each error response component an example body of its status."""
+        content = response.get("content", {}).get("application/json")
+        code = _STATUS_BY_PHRASE.get(response.get("description"), 500)
+        if content is not None and code >= 400:
+            content.setdefault("example", examples.error(code))
+        return None
+
+    def schema_helper(self, name, definition, **kwargs):
+        """Give the response schemas with an example in :mod:`svcgen.api.examples` that example."""
+        example = examples.schema_examples().get(name)
+        return {"examples": [example]} if example is not None else None
+
+
+_STATUS_BY_PHRASE = {status.phrase: int(status) for status in HTTPStatus}
+
 
 class SvcgenApi(Api):
-    """flask-smorest's :class:`~flask_smorest.Api` with svcgen's error schema and
-    the hand-written schemas above registered as components."""
+    """flask-smorest's :class:`~flask_smorest.Api` with svcgen's error schema,
+    the topology's schemas as components and the paths documented by hand."""
 
     ERROR_SCHEMA = ErrorSchema
 
     def init_app(self, app, *, spec_kwargs=None):
-        """Initialise as :meth:`flask_smorest.Api.init_app`, then add the components."""
+        """Initialise as :meth:`flask_smorest.Api.init_app` with
+        :class:`CommonResponses`, then add the components and other paths."""
+        spec_kwargs = dict(spec_kwargs or {})
+        spec_kwargs.setdefault("extra_plugins", [CommonResponses()])
         super().init_app(app, spec_kwargs=spec_kwargs)
-        self.spec.components.schema("TopologyDocument", TOPOLOGY_DOCUMENT)
-        self.spec.components.schema("StoredTopology", STORED_TOPOLOGY)
+        components = openapi_components(root="TopologyDocument", prefix="Topology")
+        for name, schema in components.items():
+            self.spec.components.schema(name, schema)
+        self.spec.components.schema(
+            "StoredTopology", stored_topology_schema(components["TopologyDocument"])
+        )
+        document_other_paths(self.spec, app.config)
+
+
+def _rule(path: str) -> Rule:
+    """A Flask rule of ``path`` (bound to a map of its own), for flask-smorest's
+    path helper, which reads the path and its parameters from a rule."""
+    rule = Rule(path, defaults={})
+    Map([rule])
+    return rule
+
+
+def _html(description: str) -> dict:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def document_other_paths(spec, config) -> None:
+    """Describe the paths that are not flask-smorest views: the OpenAPI document,
+    its docs page, and the web pages for people.
+
+    :param spec: the app's :class:`apispec.APISpec`.
+    :param config: the app's configuration (``OPENAPI_URL_PREFIX`` and friends).
+    """
+    prefix = "/" + config["OPENAPI_URL_PREFIX"].strip("/")
+    json_path = f"{prefix}/{config['OPENAPI_JSON_PATH'].lstrip('/')}"
+    docs_path = f"{prefix}/{config['OPENAPI_SWAGGER_UI_PATH'].lstrip('/')}"
+    openapi = {"type": "object", "required": ["openapi", "info", "paths"]}
+    spec.path(
+        rule=_rule(json_path),
+        operations={
+            "get": {
+                "summary": "This OpenAPI 3.1 document",
+                "tags": ["documentation"],
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {"application/json": {"schema": openapi}},
+                    }
+                },
+            }
+        },
+    )
+    spec.path(
+        rule=_rule(docs_path),
+        operations={
+            "get": {
+                "summary": "The API's documentation page (Swagger UI, works offline)",
+                "tags": ["documentation"],
+                "responses": {"200": _html("an HTML page")},
+            }
+        },
+    )
+    spec.path(
+        rule=_rule("/"),
+        operations={
+            "get": {
+                "summary": "Web page: the stored topologies",
+                "tags": ["pages"],
+                "responses": {"200": _html("an HTML page")},
+            }
+        },
+    )
+    spec.path(
+        rule=_rule("/topologies/<name>"),
+        operations={
+            "get": {
+                "summary": "Web page: one topology, its diagram and its chart's files",
+                "tags": ["pages"],
+                "responses": {"200": _html("an HTML page"), "404": _html("an HTML page")},
+            }
+        },
+    )
 
 
 def error_responses(blp, *codes: int):
