@@ -10,9 +10,11 @@ image (or external host or addresses), its Service type and every port as
 and the Service's annotations.
 
 No user string reaches the DOT source unescaped: node ids are ``c<index>``, and
-every label is an HTML-like label whose text went through :func:`html.escape`
-(so ``<``, ``>``, ``&`` and quotes are entities, and ``{``, ``\\`` have no special
-meaning in HTML-like labels). No Flask here.
+every label is an HTML-like label whose text went through :func:`text`: ``<``,
+``>``, ``&`` and quotes become entities (:func:`html.escape`), and every ``\\`` is
+doubled, because ``dot`` expands ``\\N``, ``\\G``, ``\\L``... (node name, graph
+name, ...) even inside HTML-like labels, after decoding entities. ``{`` and ``|``
+mean nothing there. No Flask here.
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ class DotNotInstalled(SvcgenError):
 
 def text(value: object) -> str:
     """``value`` as text for an HTML-like label: control characters become spaces
-    (XML refuses most of them), then :func:`html.escape` with quotes."""
+    (XML refuses most of them), backslashes are doubled (``dot`` reads ``\\N`` as
+    the node's name, ``\\\\`` as one backslash), then :func:`html.escape` with quotes."""
     plain = "".join(ch if ch.isprintable() else " " for ch in str(value))
-    return html.escape(plain, quote=True)
+    return html.escape(plain.replace("\\", "\\\\"), quote=True)
 
 
 def node_id(index: int) -> str:
