@@ -32,6 +32,9 @@ migrate: $(VENV)/.runtime
 	$(BIN)/alembic upgrade head
 
 run: migrate
+	@echo "Writes need a bearer token. Make a first one (printed once) in another terminal with:"
+	@echo "    $(BIN)/svcgen token create --name admin --role admin"
+	@echo "and send it as: -H \"Authorization: Bearer \$$TOKEN\""
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 test: $(VENV)/.dev
