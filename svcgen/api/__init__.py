@@ -23,6 +23,7 @@ from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
 from ..topology import DEFAULT_NODE_PORT_RANGE
 from . import (
     auth,
+    authdoc,
     catalog_info,
     charts,
     cors,
@@ -86,6 +87,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     helmrepo.init_app(app)
     docs.init_app(app)
     api = SvcgenApi(app)
+    authdoc.document(api)
     errors.init_app(app)
     api.register_blueprint(topologies.blp, url_prefix="/api/v1")
     api.register_blueprint(tokens.blp, url_prefix="/api/v1")
