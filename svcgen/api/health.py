@@ -29,7 +29,7 @@ class Readiness(MethodView):
     """Readiness: the database answers ``SELECT 1``."""
 
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, response="DEFAULT_ERROR", description="The database does not answer")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self):
         """The database answers"""
         try:
