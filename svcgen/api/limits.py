@@ -127,4 +127,4 @@ def retry_after() -> int:
     breached = limiter.current_limit if limiter is not None else None
     if breached is None:
         return 1
-    return max(1, math.ceil(breached.reset_at - time.time()))
+    return max(1, math.ceil(breached.window.reset_time - time.time()))
