@@ -18,12 +18,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     PORT=8000 \
     WORKERS=2 \
     SVCGEN_TEMPLATES=/app/charts_templates \
-    DATABASE_URL=sqlite:////data/svcgen.db
+    DATABASE_URL=sqlite:////data/svcgen.db \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/svcgen-metrics
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin svcgen \
     && mkdir -p /data && chown svcgen /data
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
-COPY app.py alembic.ini ./
+COPY app.py alembic.ini gunicorn.conf.py ./
 COPY charts_templates/ charts_templates/
 COPY migrations/ migrations/
 USER 10001
@@ -31,5 +32,6 @@ EXPOSE 8000
 VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/healthz\", timeout=2)"]
-# Migrations first, then gunicorn; exec so gunicorn gets SIGTERM and shuts down gracefully.
-CMD ["sh", "-c", "alembic upgrade head && exec gunicorn --workers \"$WORKERS\" --bind \"$HOST:$PORT\" --access-logfile - app:app"]
+# Migrations first, then gunicorn with gunicorn.conf.py (HOST, PORT, WORKERS; JSON logs;
+# metrics); exec so gunicorn gets SIGTERM and finishes the requests in flight.
+CMD ["sh", "-c", "alembic upgrade head && exec gunicorn -c gunicorn.conf.py app:app"]

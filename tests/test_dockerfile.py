@@ -21,4 +21,5 @@ def test_dockerfile_runs_as_non_root_with_healthcheck():
     text = (ROOT / "Dockerfile").read_text()
     assert "USER 10001" in text
     assert "HEALTHCHECK" in text and "/healthz" in text
-    assert "alembic upgrade head" in text and "exec gunicorn" in text
+    assert "alembic upgrade head" in text and "exec gunicorn -c gunicorn.conf.py" in text
+    assert "gunicorn.conf.py" in text.split("COPY app.py", 1)[1].split("\n", 1)[0]

@@ -1,6 +1,7 @@
 """svcgen served as in production: gunicorn, several workers, one database.
 
-Each test starts ``gunicorn --workers 4 app:app`` on a free loopback port over
+Each test starts ``gunicorn -c gunicorn.conf.py app:app`` with 4 workers (the
+shared launcher, :mod:`tests.serving`) on a free loopback port over
 the ``database_url`` fixture's database (a migrated SQLite file, then the
 PostgreSQL test database, skipped with the reason when no server answers) and
 stops it afterwards. Every request has a timeout and every loop a bound.
@@ -18,101 +19,38 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import ROOT
-
-#: Seconds any one request may take.
-TIMEOUT = 30
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def call(method: str, url: str, body: dict | None = None, headers: dict | None = None):
-    """One request: ``(status, headers, body bytes)``; HTTP errors are answers too."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
+from .serving import call, gunicorn_server
 
 
 @pytest.fixture
 def served(database_url, tmp_path):
-    """The base URL of gunicorn serving svcgen over ``database_url`` (4 workers)."""
-    port = free_port()
-    log = open(tmp_path / "gunicorn.log", "w+b")  # noqa: SIM115 - closed below
-    env = {**os.environ, "DATABASE_URL": database_url}
-    server = subprocess.Popen(
-        [str(GUNICORN), "--workers", "4", "--bind", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if call("GET", f"{base}/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"gunicorn did not start:\n{log.read().decode(errors='replace')}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.seek(0)
-        output = log.read().decode(errors="replace")
-        log.close()
-        assert "Traceback" not in output, output
+    """gunicorn serving svcgen over ``database_url`` (4 workers), from the shared launcher."""
+    with gunicorn_server(database_url, tmp_path, workers=4) as server:
+        yield server
 
 
 @pytest.mark.slow
 def test_200_concurrent_puts_get_gapless_revisions(served, shop):
-    base = f"{served}/api/v1/topologies"
-    assert call("POST", base, shop)[0] == 201
+    base = f"{served.base}/api/v1/topologies"
+    assert call("POST", base, shop, headers=served.headers)[0] == 201
 
     def put(number: int):
         document = copy.deepcopy(shop)
         document["description"] = f"put {number}"
-        status, _, body = call("PUT", f"{base}/shop", document)
+        status, _, body = call("PUT", f"{base}/shop", document, headers=served.headers)
         return number, status, json.loads(body)
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=32) as pool:
         results = list(pool.map(put, range(200), timeout=600))
     elapsed = time.monotonic() - started
-    print(f"200 PUTs over {served} in {elapsed:.2f}s")
+    print(f"200 PUTs over {served.base} in {elapsed:.2f}s")
 
     statuses = sorted({status for _, status, _ in results})
     assert statuses == [200], [(n, s, b) for n, s, b in results if s != 200][:5]
@@ -127,8 +65,8 @@ def test_200_concurrent_puts_get_gapless_revisions(served, shop):
         assert json.loads(stored)["description"] == f"put {by_number[number]}"
 
 
-def index_bytes(served: str) -> bytes:
-    status, headers, body = call("GET", f"{served}/charts/index.yaml")
+def index_bytes(served) -> bytes:
+    status, headers, body = call("GET", f"{served.base}/charts/index.yaml")
     assert status == 200 and headers["Content-Type"].startswith("application/yaml")
     return body
 
@@ -137,21 +75,21 @@ def index_bytes(served: str) -> bytes:
 def test_helm_pulls_every_indexed_chart_with_its_digest(served, shop, tmp_path):
     import helm_python
 
-    base = f"{served}/api/v1/topologies"
+    base = f"{served.base}/api/v1/topologies"
     other = copy.deepcopy(shop)
     other.update(name="my-app", chartVersion="1.0.0-rc.1")
-    assert call("POST", base, shop)[0] == 201
-    assert call("POST", base, other)[0] == 201
+    assert call("POST", base, shop, headers=served.headers)[0] == 201
+    assert call("POST", base, other, headers=served.headers)[0] == 201
     first = index_bytes(served)
     assert index_bytes(served) == first
     shop["description"] = "the second revision"
-    assert call("PUT", f"{base}/shop", shop)[0] == 200
+    assert call("PUT", f"{base}/shop", shop, headers=served.headers)[0] == 200
     other["chartVersion"] = "1.0.0"
-    assert call("PUT", f"{base}/my-app", other)[0] == 200
+    assert call("PUT", f"{base}/my-app", other, headers=served.headers)[0] == 200
     second = index_bytes(served)
     assert second != first and index_bytes(served) == second
 
-    index = helm_python.repo_index(f"{served}/charts")
+    index = helm_python.repo_index(f"{served.base}/charts")
     listed = {
         name: [(v["version"], v["digest"]) for v in versions]
         for name, versions in index["entries"].items()
@@ -163,18 +101,20 @@ def test_helm_pulls_every_indexed_chart_with_its_digest(served, shop, tmp_path):
         for version, digest in versions:
             target = tmp_path / "pulled" / f"{name}-{version}"
             target.mkdir(parents=True)
-            helm_python.pull(name, repo_url=f"{served}/charts", version=version, destination=target)
+            helm_python.pull(
+                name, repo_url=f"{served.base}/charts", version=version, destination=target
+            )
             data = (target / f"{name}-{version}.tgz").read_bytes()
             assert hashlib.sha256(data).hexdigest() == digest
             chart = helm_python.Chart.load_archive(data)
             assert chart is not None
-            _, _, served_bytes = call("GET", f"{served}/charts/{name}-{version}.tgz")
+            _, _, served_bytes = call("GET", f"{served.base}/charts/{name}-{version}.tgz")
             assert served_bytes == data
 
-    status, _, body = call("DELETE", f"{base}/my-app")
+    status, _, body = call("DELETE", f"{base}/my-app", headers=served.headers)
     assert status == 200
     assert json.loads(body)["deleted"]["charts"] == ["my-app-1.0.0-rc.1.tgz", "my-app-1.0.0.tgz"]
     after = yaml.safe_load(index_bytes(served))
     assert list(after["entries"]) == ["shop"]
-    assert list(helm_python.repo_index(f"{served}/charts")["entries"]) == ["shop"]
-    assert call("GET", f"{served}/charts/my-app-1.0.0.tgz")[0] == 404
+    assert list(helm_python.repo_index(f"{served.base}/charts")["entries"]) == ["shop"]
+    assert call("GET", f"{served.base}/charts/my-app-1.0.0.tgz")[0] == 404

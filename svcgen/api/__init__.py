@@ -9,7 +9,9 @@ blueprints ``topologies``, ``revisions``, ``charts``, ``diffs``, ``documents``
 repository), ``health``, ``diagrams`` (``diagram.svg``) and ``catalog_info``
 (``catalog-info.yaml``), ``tokens`` (API tokens); ``auth`` (bearer tokens and
 roles), ``limits`` (rate limits) and ``security`` (security headers) act on every
-request; :mod:`svcgen.web` adds the HTML pages.
+request, as does ``observe`` (request ids, one JSON log line per request,
+``/metrics``); ``testing`` adds a slow route for server tests when enabled;
+:mod:`svcgen.web` adds the HTML pages.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ from . import (
     health,
     helmrepo,
     limits,
+    observe,
     revisions,
     security,
     storage,
+    testing,
     tokens,
     topologies,
     topology_schema,
@@ -80,6 +84,8 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False  # documents keep the key order they were given in
 
     storage.init_app(app)
+    observe.init_app(app)
+    testing.init_app(app)
     security.init_app(app)
     limits.init_app(app)  # before auth: failed logins count against the address
     auth.init_app(app)
@@ -97,6 +103,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     api.register_blueprint(documents.blp, url_prefix="/api/v1")
     api.register_blueprint(helmrepo.blp)
     api.register_blueprint(health.blp)
+    api.register_blueprint(observe.blp)
     api.register_blueprint(topology_schema.blp)
     api.register_blueprint(diagrams.blp, url_prefix="/api/v1")
     api.register_blueprint(catalog_info.blp, url_prefix="/api/v1")

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import PreconditionRequired
 
-from .. import repository
+from .. import metrics, repository
 from ..package import chart_filename
 from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
 from .auth import current_token_name
@@ -91,6 +91,7 @@ class Topologies(MethodView):
             stored = repository.create_topology(
                 session, validated.document, package=packager(), created_by=current_token_name()
             )
+        metrics.TOPOLOGIES_STORED.labels("create").inc()
         headers = etag_header(stored.revision)
         headers["Location"] = url_for("topologies.Topology", name=stored.name)
         return topology_view(stored), headers
@@ -129,6 +130,7 @@ class Topology(MethodView):
                 package=packager(),
                 created_by=current_token_name(),
             )
+        metrics.TOPOLOGIES_STORED.labels("replace").inc()
         return topology_view(stored), etag_header(stored.revision)
 
     @blp.doc(parameters=[_IF_MATCH])

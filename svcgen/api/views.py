@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from datetime import datetime
 
 from flask import Response, current_app, request
 
-from .. import archive, render
+from .. import archive, metrics, render
 from ..errors import TopologyInvalid
 from ..package import Packager, chart_filename, package_chart
 from ..stored import StoredRevision, StoredTopology
@@ -83,10 +82,16 @@ def topology_view(stored: StoredTopology) -> dict:
 
 def packager() -> Packager:
     """:func:`svcgen.package.package_chart` with the app's ``NODE_PORT_RANGE``, for
-    the repository to archive a new revision's chart with."""
-    return functools.partial(
-        package_chart, node_port_range=tuple(current_app.config["NODE_PORT_RANGE"])
-    )
+    the repository to archive a new revision's chart with; each chart it makes
+    counts in ``svcgen_charts_rendered_total``."""
+    node_port_range = tuple(current_app.config["NODE_PORT_RANGE"])
+
+    def package(document: dict, chart_version: str) -> bytes:
+        data = package_chart(document, chart_version, node_port_range=node_port_range)
+        metrics.CHARTS_RENDERED.inc()
+        return data
+
+    return package
 
 
 def chart_files(document: dict, chart_version: str) -> dict[str, str]:
@@ -106,6 +111,7 @@ def chart_response(document: dict, chart_version: str) -> Response:
     """
     name = document["name"]
     data = archive.build_archive(name, chart_files(document, chart_version))
+    metrics.CHARTS_RENDERED.inc()
     return archive_response(name, chart_version, data)
 
 

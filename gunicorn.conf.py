@@ -1,0 +1,53 @@
+"""gunicorn's configuration of svcgen: ``gunicorn -c gunicorn.conf.py app:app``.
+
+Used by ``make run``, the Dockerfile and the tests that serve svcgen. Settings
+come from the environment: ``HOST`` (default 127.0.0.1), ``PORT`` (8000),
+``WORKERS`` (2), ``GRACEFUL_TIMEOUT`` (30 s: on SIGTERM the workers finish the
+requests in flight for up to this long), ``LOG_LEVEL`` (info) and
+``PROMETHEUS_MULTIPROC_DIR``.
+
+- The app is **not** preloaded: each worker imports it after the fork (a Go
+  runtime loaded by helm-python-sdk before a fork hangs the children; STYLE.md).
+- Logs are JSON lines on stderr (:func:`svcgen.logs.logging_config`); svcgen
+  logs each request itself, so gunicorn's access log is off.
+- Prometheus metrics run in multiprocess mode: the directory is created and
+  emptied when the master starts (samples of an earlier run would be summed
+  in), and a worker that exits is marked dead (``child_exit``).
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from svcgen.logs import logging_config
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WORKERS", "2"))
+worker_class = "sync"
+timeout = 60
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+preload_app = False
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+logconfig_dict = logging_config(loglevel.upper())
+# Workers need it before they import prometheus_client: set it here, in the master.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / f"svcgen-metrics-{os.getuid()}")
+)
+
+
+def on_starting(server):
+    """Empty the metrics directory before the first worker starts."""
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker exited: drop its live-only metric samples."""
+    from svcgen.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)
