@@ -137,7 +137,7 @@ def _rewrite_refs(node, prefix: str):
 @functools.cache
 def _topology_json_schema() -> str:
     definitions = _definitions()
-    root = definitions.pop(_name(schemas.TopologySchema))
+    root = {"description": DESCRIPTION, **definitions.pop(_name(schemas.TopologySchema))}
     root["description"] = DESCRIPTION
     root["$defs"] = dict(sorted(definitions.items()))
     return json.dumps(_rewrite_refs(root, "#/$defs/"))
