@@ -64,7 +64,7 @@ def build_graph(document: dict) -> graphviz.Digraph:
     :returns: the graph, ready for :func:`render_svg`.
     """
     graph = graphviz.Digraph("topology")
-    graph.attr(rankdir="LR", fontname=_FONT, compound="true", label=_graph_label(document))
+    graph.attr(rankdir="LR", fontname=_FONT, labelloc="t", label=_graph_label(document))
     graph.attr("node", fontname=_FONT, shape="box", style="rounded,filled", margin="0.1")
     graph.attr("edge", fontname=_FONT, color="#475569")
     components = document["components"]
