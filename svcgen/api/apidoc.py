@@ -9,19 +9,21 @@ hand-written fragments for what flask-smorest does not describe by itself.
   body with one ``Error`` schema and an example for each status code,
   ``Location`` on a 201, ``Content-Disposition`` on a chart download.
 - The paths that are not flask-smorest views: this document, its docs page, the
-  web pages (:func:`document_other_paths`).
+  web pages (:mod:`svcgen.api.otherpaths`).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 from http import HTTPStatus
 
 from apispec import BasePlugin
 from flask_smorest import Api
-from werkzeug.routing import Map, Rule
 
 from ..schema_export import openapi_components
 from . import examples
+from .otherpaths import document_other_paths
 from .schemas import ErrorSchema
 
 #: The media types a topology document may be sent as; anything else is a 415.
@@ -144,8 +146,13 @@ class CommonResponses(BasePlugin):
 
     def schema_helper(self, name, definition, **kwargs):
         """Give the response schemas with an example in :mod:`svcgen.api.examples` that example."""
-        example = examples.schema_examples().get(name)
-        return {"examples": [example]} if example is not None else None
+        example = _schema_examples().get(name)
+        return {"examples": [copy.deepcopy(example)]} if example is not None else None
+
+
+@functools.cache
+def _schema_examples() -> dict[str, dict]:
+    return examples.schema_examples()
 
 
 _STATUS_BY_PHRASE = {status.phrase: int(status) for status in HTTPStatus}
@@ -170,76 +177,6 @@ class SvcgenApi(Api):
             "StoredTopology", stored_topology_schema(components["TopologyDocument"])
         )
         document_other_paths(self.spec, app.config)
-
-
-def _rule(path: str) -> Rule:
-    """A Flask rule of ``path`` (bound to a map of its own), for flask-smorest's
-    path helper, which reads the path and its parameters from a rule."""
-    rule = Rule(path, defaults={})
-    Map([rule])
-    return rule
-
-
-def _html(description: str) -> dict:
-    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
-
-
-def document_other_paths(spec, config) -> None:
-    """Describe the paths that are not flask-smorest views: the OpenAPI document,
-    its docs page, and the web pages for people.
-
-    :param spec: the app's :class:`apispec.APISpec`.
-    :param config: the app's configuration (``OPENAPI_URL_PREFIX`` and friends).
-    """
-    prefix = "/" + config["OPENAPI_URL_PREFIX"].strip("/")
-    json_path = f"{prefix}/{config['OPENAPI_JSON_PATH'].lstrip('/')}"
-    docs_path = f"{prefix}/{config['OPENAPI_SWAGGER_UI_PATH'].lstrip('/')}"
-    openapi = {"type": "object", "required": ["openapi", "info", "paths"]}
-    spec.path(
-        rule=_rule(json_path),
-        operations={
-            "get": {
-                "summary": "This OpenAPI 3.1 document",
-                "tags": ["documentation"],
-                "responses": {
-                    "200": {
-                        "description": "OpenAPI 3.1",
-                        "content": {"application/json": {"schema": openapi}},
-                    }
-                },
-            }
-        },
-    )
-    spec.path(
-        rule=_rule(docs_path),
-        operations={
-            "get": {
-                "summary": "The API's documentation page (Swagger UI, works offline)",
-                "tags": ["documentation"],
-                "responses": {"200": _html("an HTML page")},
-            }
-        },
-    )
-    spec.path(
-        rule=_rule("/"),
-        operations={
-            "get": {
-                "summary": "Web page: the stored topologies",
-                "tags": ["pages"],
-                "responses": {"200": _html("an HTML page")},
-            }
-        },
-    )
-    spec.path(
-        rule=_rule("/topologies/<name>"),
-        operations={
-            "get": {
-                "summary": "Web page: one topology, its diagram and its chart's files",
-                "tags": ["pages"],
-                "responses": {"200": _html("an HTML page"), "404": _html("an HTML page")},
-            }
-        },
-    )
 
 
 def error_responses(blp, *codes: int):
