@@ -19,6 +19,7 @@ $(BIN)/python:
 $(VENV)/.runtime: $(BIN)/python requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	sh scripts/ensure-debian-packages.sh graphviz || echo "warning: without graphviz's dot, diagram.svg answers 503"
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
@@ -38,6 +39,7 @@ run: migrate
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 test: $(VENV)/.dev
+	sh scripts/ensure-debian-packages.sh graphviz chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -W error
 
