@@ -20,6 +20,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     SVCGEN_TEMPLATES=/app/charts_templates \
     DATABASE_URL=sqlite:////data/svcgen.db \
     PROMETHEUS_MULTIPROC_DIR=/tmp/svcgen-metrics
+# graphviz's dot draws GET .../diagram.svg (without it that answers 503).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends graphviz=2.42.2-7+deb12u1 \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin svcgen \
     && mkdir -p /data && chown svcgen /data
 WORKDIR /app
