@@ -40,6 +40,8 @@ PER_COMPONENT = {
     "ingress": lambda c: c["role"] == "frontend",
     "networkpolicy": lambda c: c["role"] in WORKLOAD_ROLES,
     "test-connection": lambda c: c["role"] in WORKLOAD_ROLES and bool(c.get("dependsOn")),
+    "hpa": lambda c: c["role"] in WORKLOAD_ROLES,
+    "pdb": lambda c: c["role"] in WORKLOAD_ROLES,
 }
 
 _COMPONENT_PREFIX = "COMPONENT-"

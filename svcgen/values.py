@@ -25,6 +25,9 @@ Layout (one map per component, keyed by :func:`svcgen.naming.values_key`)::
       env: {NAME: value}, secretEnv: [{name, secret, key}]
       dependsOn: [{component: <key of target>, env: {NAME: pattern}}]
       resources: {}, healthPath: "", probes: {}
+      autoscaling: {enabled: false, minReplicas, maxReplicas,
+                    targetCPUUtilizationPercentage}     frontend, backend, worker
+      podDisruptionBudget: {enabled: false, minAvailable}  frontend, backend, worker
 """
 
 from __future__ import annotations
@@ -126,6 +129,30 @@ def _workload(component: dict, by_name: dict[str, dict]) -> dict:
         "resources": component.get("resources", {}),
         "healthPath": component.get("healthPath", ""),
         "probes": component.get("probes", {}),
+        **scaling_values(model.replicas(component)),
+    }
+
+
+def scaling_values(replicas: int) -> dict:
+    """A workload's ``autoscaling`` and ``podDisruptionBudget`` values, both off.
+
+    They are not part of the topology document: an operator turns them on at
+    install time (``--set web.autoscaling.enabled=true``, or a values file).
+
+    :param replicas: the component's replicas; the autoscaler's default range is
+        ``max(1, replicas)`` to three times that.
+    :returns: ``{"autoscaling": {enabled, minReplicas, maxReplicas,
+        targetCPUUtilizationPercentage}, "podDisruptionBudget": {enabled, minAvailable}}``.
+    """
+    low = max(1, replicas)
+    return {
+        "autoscaling": {
+            "enabled": False,
+            "minReplicas": low,
+            "maxReplicas": 3 * low,
+            "targetCPUUtilizationPercentage": 80,
+        },
+        "podDisruptionBudget": {"enabled": False, "minAvailable": 1},
     }
 
 
@@ -201,6 +228,18 @@ _TEXTS = {
     ("*", "resources"): "are the container's resource requests and limits.",
     ("*", "healthPath"): "is the HTTP path probed on the first port (empty: none).",
     ("*", "probes"): "are Kubernetes probes (readiness, liveness, startup); they win.",
+    ("*", "autoscaling"): "scales {name} on CPU with a HorizontalPodAutoscaler.",
+    ("*", "podDisruptionBudget"): "keeps pods of {name} up through node drains.",
+    ("autoscaling", "enabled"): "turns the HorizontalPodAutoscaler on (replicas is then ignored).",
+    ("autoscaling", "minReplicas"): "is the fewest pods the autoscaler keeps.",
+    ("autoscaling", "maxReplicas"): "is the most pods the autoscaler starts.",
+    ("autoscaling", "targetCPUUtilizationPercentage"): (
+        "is the CPU use, in percent of resources.requests.cpu, it aims at."
+    ),
+    ("podDisruptionBudget", "enabled"): "turns the PodDisruptionBudget on.",
+    ("podDisruptionBudget", "minAvailable"): (
+        "is how many pods (a number, or a percentage like \"50%\") stay up."
+    ),
     ("image", "repository"): "is the image's repository.",
     ("image", "tag"): "is the image's tag (empty: none).",
     ("image", "digest"): "is the image's digest, sha256:... (empty: none).",

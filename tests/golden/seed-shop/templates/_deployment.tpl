@@ -2,6 +2,7 @@
 svcgen.deployment: the component's Deployment. Container ports carry the
 port names and listen on targetPort; env is the component's env (sorted by
 name), then its secretEnv, then the wiring of its dependsOn edges (DESIGN 5).
+With autoscaling.enabled the HorizontalPodAutoscaler owns replicas.
 */}}
 {{- define "svcgen.deployment" -}}
 {{- include "svcgen.component" . }}
@@ -11,7 +12,9 @@ kind: Deployment
 metadata:
   {{- include "svcgen.metadata" (dict "root" .root "key" .key "name" (include "svcgen.objectName" .)) | nindent 2 }}
 spec:
+  {{- if not (and $c.autoscaling $c.autoscaling.enabled) }}
   replicas: {{ $c.replicas }}
+  {{- end }}
   selector:
     matchLabels:
       {{- include "svcgen.selectorLabels" . | nindent 6 }}
