@@ -19,11 +19,13 @@ rejection is exercised too.
 from __future__ import annotations
 
 import copy
+import ipaddress
 
 import semver
 from hypothesis import strategies as st
 
 from svcgen.naming import RESERVED_VALUES_KEYS, env_prefix, values_key
+from svcgen.pod_rules import quantity_value
 
 #: Strings that a YAML 1.1 or 1.2 reader, a Go template or a shell could take
 #: for something other than plain text.
@@ -147,7 +149,9 @@ def user_text(max_size: int = 30) -> st.SearchStrategy[str]:
     :data:`TRICKY` strings, and the two glued together."""
     text = st.text(st.characters(exclude_categories=("Cs",)), max_size=max_size)
     tricky = st.sampled_from(TRICKY)
-    return st.one_of(tricky, text, st.builds(lambda a, b: a + b, tricky, text))
+    # NUL is refused everywhere (no container or YAML reader takes it).
+    glued = st.one_of(tricky, text, st.builds(lambda a, b: a + b, tricky, text))
+    return glued.map(lambda s: s.replace("\x00", ""))
 
 
 def _regex(pattern: str) -> st.SearchStrategy[str]:
@@ -179,6 +183,19 @@ def dns1123_subdomains() -> st.SearchStrategy[str]:
     labels = st.lists(dns1123_labels(), min_size=1, max_size=4)
     long_one = st.just(".".join(["a" * 63] * 3) + "." + "b" * 61)
     return st.one_of(labels.map(".".join), long_one).filter(lambda s: len(s) <= 253)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def hosts() -> st.SearchStrategy[str]:
+    """DNS names of servers (ExternalName, Ingress host): subdomains that are no IP address."""
+    return dns1123_subdomains().filter(lambda h: not _is_ip(h))
 
 
 def label_values() -> st.SearchStrategy[str]:
@@ -255,6 +272,35 @@ def _unique_by(items: list, key) -> list:
             seen.add(key(item))
             out.append(item)
     return out
+
+
+@st.composite
+def _resources(draw) -> dict:
+    """requests and limits that Kubernetes takes: each request within its limit;
+    extended resources and hugepages whole, with a limit equal to the request."""
+    requests, limits = {}, {}
+    for name in sorted(draw(st.sets(st.sampled_from(["cpu", "memory", "ephemeral-storage"])))):
+        pair = draw(st.lists(quantities(), min_size=2, max_size=2))
+        low, high = sorted(pair, key=quantity_value)
+        if draw(st.booleans()):
+            requests[name] = low
+        if draw(st.booleans()) or name not in requests:
+            limits[name] = high
+    if draw(st.booleans()):
+        gpus = draw(st.integers(0, 8))
+        limits["example.com/gpu"] = draw(st.sampled_from([gpus, str(gpus)]))
+        if draw(st.booleans()):
+            requests["example.com/gpu"] = gpus
+    if draw(st.integers(0, 4)) == 0:
+        pages = draw(st.sampled_from(["2Mi", "4Mi", "0"]))
+        limits["hugepages-2Mi"] = requests["hugepages-2Mi"] = pages
+        limits.setdefault("memory", "1Gi")
+    resources = {}
+    if requests or draw(st.booleans()):
+        resources["requests"] = requests
+    if limits or draw(st.booleans()):
+        resources["limits"] = limits
+    return resources
 
 
 @st.composite
@@ -381,11 +427,7 @@ def _pod_fields(draw, component: dict) -> None:
     if draw(st.booleans()):
         component["replicas"] = draw(st.sampled_from([0, 1, 3, 1000]))
     if draw(st.booleans()):
-        names = st.sampled_from(["cpu", "memory", "ephemeral-storage", "example.com/gpu"])
-        component["resources"] = {
-            kind: draw(st.dictionaries(names, quantities(), max_size=3))
-            for kind in draw(st.sets(st.sampled_from(["requests", "limits"])))
-        }
+        component["resources"] = draw(_resources())
     ports = component.get("ports", [])
     kinds = draw(st.sets(st.sampled_from(["readiness", "liveness", "startup"])))
     if ports and draw(st.booleans()):
@@ -405,7 +447,7 @@ def _skeleton(draw, name: str, node_ports: list[int], fixed_names: list[str]) ->
     component: dict = {"name": name, "role": role}
     if role == "external":
         if draw(st.booleans()):
-            host = draw(dns1123_subdomains())
+            host = draw(hosts())
             component["external"] = {"host": host + draw(st.sampled_from(["", "."]))}
             kinds = [None, "ExternalName"]
         else:
@@ -434,13 +476,22 @@ def _skeleton(draw, name: str, node_ports: list[int], fixed_names: list[str]) ->
     if role == "frontend" and draw(st.booleans()):
         ingress = {}
         if draw(st.booleans()):
-            ingress["host"] = draw(st.sampled_from(["", "*."])) + draw(dns1123_subdomains())
-        if draw(st.booleans()):
-            ingress["path"] = draw(http_paths())
+            ingress["host"] = draw(st.sampled_from(["", "*."])) + draw(hosts())
         if draw(st.booleans()):
             ingress["pathType"] = draw(
                 st.sampled_from(["Prefix", "Exact", "ImplementationSpecific"])
             )
+        if draw(st.booleans()):
+            path = http_paths()
+            if ingress.get("pathType", "Prefix") != "ImplementationSpecific":
+                # networking validation: no //, /./, /../ or %2F, no /. or /.. at the end.
+                path = path.filter(
+                    lambda p: (
+                        not any(b in p for b in ("//", "/./", "/../", "%2f", "%2F"))
+                        and not p.endswith(("/.", "/.."))
+                    )
+                )
+            ingress["path"] = draw(path)
         for field in ("className", "tlsSecret"):
             if draw(st.booleans()):
                 ingress[field] = draw(dns1123_subdomains())
