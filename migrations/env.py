@@ -2,7 +2,10 @@
 
 The database is the app's: ``config.attributes["database_url"]`` when a caller
 (the tests) passes one, else :func:`svcgen.config.database_url`. Migrations are
-rendered in batch mode so that SQLite can alter tables.
+rendered in batch mode so that SQLite can alter tables. On PostgreSQL the
+migration transaction first takes an advisory lock, so that several pods that
+start at once (``alembic upgrade head`` runs before gunicorn in the container)
+migrate one after the other: the later ones then find the schema at head.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from svcgen.config import database_url
@@ -21,6 +25,8 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+#: The key of the PostgreSQL advisory lock held while migrating ("svcgen" in ASCII).
+MIGRATION_LOCK_KEY = 0x73766367656E
 url = config.attributes.get("database_url") or database_url()
 
 
@@ -49,6 +55,10 @@ def run_migrations_online() -> None:
                 compare_type=True,
             )
             with context.begin_transaction():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
                 context.run_migrations()
     finally:
         engine.dispose()
