@@ -70,8 +70,8 @@ class Revision(Base):
     :param document: the document as JSON text, keys in the order given.
     :param chart_version: the chart ``version`` of this revision (SemVer 2).
     :param created_at: when it was stored (UTC).
-    :param created_by: who stored it: the name of the API token used (authentication
-        comes later; until then ``None``).
+    :param created_by: who stored it: the name of the API token used; ``None`` for
+        revisions stored without one.
     :param archive: the chart archive (``.tgz`` bytes) rendered when the revision was
         written; served as stored, never rendered again. Loaded only when asked for.
     :param digest: the sha256 of ``archive``, lowercase hex (the chart repository

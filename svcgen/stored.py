@@ -26,8 +26,8 @@ class StoredRevision:
     :param chart_version: the chart ``version`` of this revision.
     :param created_at: when this revision was stored (aware, UTC).
     :param etag: a strong entity tag (unquoted) for this revision.
-    :param created_by: who stored it (an API token's name), ``None`` while the API
-        has no authentication.
+    :param created_by: who stored it (an API token's name), ``None`` for revisions
+        stored without a token.
     :param digest: sha256 (lowercase hex) of the revision's stored chart archive.
     """
 

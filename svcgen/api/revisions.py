@@ -44,8 +44,8 @@ class Revision(MethodView):
     @blp.doc(responses={200: {"content": STORED_CONTENT}})
     @blp.response(
         200,
-        description="The revision's document, plus createdBy (null until the API has "
-        "authentication)",
+        description="The revision's document, plus createdBy (the name of the token "
+        "that stored it; null for revisions stored without one)",
         headers=ETAG_HEADER,
     )
     @error_responses(blp, 404)

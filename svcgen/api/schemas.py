@@ -67,8 +67,8 @@ class RevisionSummarySchema(ma.Schema):
     createdBy = fields.String(
         allow_none=True,
         metadata={
-            "description": "who stored it (an API token's name); null until "
-            "the API has authentication"
+            "description": "who stored it (an API token's name); null for "
+            "revisions stored without a token"
         },
     )
     digest = fields.String(metadata={"description": "sha256 of the revision's chart archive"})

@@ -67,7 +67,7 @@ def revision_view(
 
 def revision_detail(revision: StoredRevision) -> dict:
     """The body of ``GET /topologies/{name}/revisions/{n}``: :func:`revision_view`
-    plus ``createdBy`` (who stored it; ``null`` until the API has authentication)."""
+    plus ``createdBy`` (the name of the token that stored it, or ``null``)."""
     body = revision_view(revision)
     body["createdBy"] = revision.created_by
     return body
