@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 _QUOTE_HINT = (
     "must be a string; in YAML quote values that look like numbers, booleans or null "
@@ -18,6 +18,8 @@ _QUOTE_HINT = (
 )
 
 Check = Callable[[str], list[str]]
+
+_TOO_LONG = "must be no more than {max} characters"
 
 
 class Str(fields.String):
@@ -29,13 +31,22 @@ class Str(fields.String):
         "null": "may not be null",
     }
 
-    def __init__(self, *args, check: Check | None = None, **kwargs):
+    def __init__(self, *args, check: Check | None = None, max_length: int | None = None, **kwargs):
+        if max_length is not None:  # a validator too, so that the JSON Schema says maxLength
+            given = kwargs.get("validate")
+            given = [] if given is None else [given] if callable(given) else list(given)
+            too_long = _TOO_LONG.format(max=max_length)
+            kwargs["validate"] = [*given, validate.Length(max=max_length, error=too_long)]
         super().__init__(*args, **kwargs)
         self.check = check
+        self.max_length = max_length
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise self.make_error("invalid")
+        if self.max_length is not None and len(value) > self.max_length:
+            # before ``check``, whose messages quote the value
+            raise ValidationError(_TOO_LONG.format(max=self.max_length))
         if self.check:
             problems = self.check(value)
             if problems:
@@ -72,12 +83,13 @@ class Bool(fields.Boolean):
 
 
 class StrList(fields.List):
-    """A list of strings, each checked by ``check``; errors keyed by index."""
+    """A list of strings, each checked by ``check`` and at most ``max_item_length``
+    characters long; errors keyed by index."""
 
     default_error_messages = {"invalid": "must be a list of strings", "null": "may not be null"}
 
-    def __init__(self, check: Check | None = None, **kwargs):
-        super().__init__(Str(check=check), **kwargs)
+    def __init__(self, check: Check | None = None, *, max_item_length: int | None = None, **kwargs):
+        super().__init__(Str(check=check, max_length=max_item_length), **kwargs)
 
 
 class Nested(fields.Nested):
@@ -105,8 +117,10 @@ class NestedList(fields.List):
 
 class StrMap(fields.Field):
     """A mapping of string to string; keys checked by ``key_check`` and values by
-    ``value_check``. Errors are keyed by the offending map key, so their path ends
-    at it (``components.0.env.LOG LEVEL``)."""
+    ``value_check``, at most ``max_entries`` entries and ``max_value_length``
+    characters per value. Errors are keyed by the offending map key, so their path
+    ends at it (``components.0.env.LOG LEVEL``); too many entries is an error of the
+    map itself."""
 
     default_error_messages = {
         "invalid": "must be a mapping of names to string values",
@@ -119,21 +133,33 @@ class StrMap(fields.Field):
         value_check: Check | None = None,
         *,
         allow_numbers: bool = False,
+        max_entries: int | None = None,
+        max_value_length: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.key_check = key_check
         self.value_check = value_check
         self.allow_numbers = allow_numbers
+        self.max_entries = max_entries
+        self.max_value_length = max_value_length
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, Mapping):
             raise self.make_error("invalid")
+        if self.max_entries is not None and len(value) > self.max_entries:
+            raise ValidationError(
+                f"has {len(value)} entries; at most {self.max_entries} are allowed"
+            )
         errors: dict = {}
         for key, item in value.items():
             problems = []
             if not isinstance(key, str):
-                shown = json.dumps(key) if isinstance(key, bool | int | float | type(None)) else repr(key)
+                shown = (
+                    json.dumps(key)
+                    if isinstance(key, bool | int | float | type(None))
+                    else repr(key)
+                )
                 problems.append(f"the name {shown} must be a string; quote it in YAML")
             elif self.key_check:
                 problems += [f"the name {key!r} {p}" for p in self.key_check(key)]
@@ -142,7 +168,16 @@ class StrMap(fields.Field):
                 item = str(item)
             elif not isinstance(item, str):
                 problems.append(f"the value {_QUOTE_HINT}")
-            if isinstance(item, str) and self.value_check:
+            if (
+                isinstance(item, str)
+                and self.max_value_length is not None
+                and len(item) > self.max_value_length
+            ):
+                problems.append(
+                    f"the value is {len(item)} characters long; "
+                    + _TOO_LONG.format(max=self.max_value_length)
+                )
+            elif isinstance(item, str) and self.value_check:
                 problems += [f"the value {item!r} {p}" for p in self.value_check(item)]
             if problems:
                 errors[key] = problems

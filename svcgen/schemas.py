@@ -21,6 +21,42 @@ from .fields import Bool, Int, Nested, NestedList, Str, StrList, StrMap
 from .syntax import states
 
 ROLES = ("frontend", "backend", "worker", "external")
+
+# Limits on what one document may hold, so that no request costs the server much
+# more than its size: each is a 422 naming the field. Kubernetes has no limit on
+# most of these; the numbers are far above what a real topology uses.
+#: Characters in a free-text value: env values, annotation values, command/args words.
+MAX_TEXT_LENGTH = 8192
+#: Characters in a dependsOn env pattern such as ``http://{host}:{port}/v1``.
+MAX_PATTERN_LENGTH = 1024
+#: Characters in an image reference.
+MAX_IMAGE_LENGTH = 512
+#: Characters in an environment variable name.
+MAX_ENV_NAME_LENGTH = 253
+#: Words in ``command``, ``args`` and an exec probe's ``command``.
+MAX_WORDS = 100
+#: Entries in ``env``; and in ``secretEnv``.
+MAX_ENV = 200
+#: Entries in ``dependsOn`` per component (200 components each depending on all
+#: others took 20 s to render; 100 keeps a full topology within a few seconds).
+MAX_DEPENDS_ON = 100
+#: dependsOn entries in a whole topology. Rendering costs about 0.5 ms per edge on
+#: top of about 1 s for 200 components (measured: 200 x 100 edges took 11 s), so
+#: 1000 keeps the largest chart at about 2 s.
+MAX_EDGES = 1000
+#: Ports in a whole topology (200 components of 100 ports each took 7 s to render).
+MAX_PORTS = 1000
+#: ``env`` and ``secretEnv`` entries in a whole topology (200 x 200 took 7 s).
+MAX_ENV_TOTAL = 2000
+#: Variables one dependsOn edge may set.
+MAX_EDGE_ENV = 50
+#: Entries in ``labels``; and in a Service's ``annotations``.
+MAX_LABELS = 100
+MAX_ANNOTATIONS = 100
+#: Entries in ``loadBalancerSourceRanges``.
+MAX_SOURCE_RANGES = 100
+#: Resource names in ``requests``; and in ``limits``.
+MAX_RESOURCES = 20
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 
@@ -33,6 +69,7 @@ _IMAGE = re.compile(
     r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
     r"(?::[\w][\w.-]{0,127})?(?:@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,})?$"
 )
+_words = validate.Length(max=MAX_WORDS, error=f"may list at most {MAX_WORDS} words")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 
 
@@ -42,6 +79,28 @@ def _pattern(regex: re.Pattern, sentence: str):
 
 def _max_len(n: int):
     return lambda value: [f"must be no more than {n} characters"] if len(value) > n else []
+
+
+def _bounded(check, n: int):
+    """``check``, after a length limit of ``n`` characters (its messages quote the value)."""
+    return lambda value: (
+        [f"must be no more than {n} characters"] if len(value) > n else check(value)
+    )
+
+
+def _env_name(value: str) -> list[str]:
+    return _bounded(k8s.c_identifier, MAX_ENV_NAME_LENGTH)(value)
+
+
+def _map_limits(entries: int, value_length: int | None = None, **more) -> dict:
+    """``StrMap`` limits as JSON Schema keywords, for ``metadata``."""
+    fragment = {"maxProperties": entries, **more}
+    if value_length is not None:
+        fragment["additionalProperties"] = {
+            **more.get("additionalProperties", {}),
+            "maxLength": value_length,
+        }
+    return states(fragment)
 
 
 def _http_path(value: str) -> list[str]:
@@ -145,14 +204,26 @@ class ServiceSchema(StrictSchema):
     )
     name = Str(check=k8s.dns1035_label, metadata=states(syntax.DNS1035_LABEL))
     annotations = StrMap(
-        key_check=_annotation_key, metadata=states(propertyNames=syntax.ANNOTATION_KEY)
+        key_check=_annotation_key,
+        max_entries=MAX_ANNOTATIONS,
+        max_value_length=MAX_TEXT_LENGTH,
+        metadata=_map_limits(MAX_ANNOTATIONS, MAX_TEXT_LENGTH, propertyNames=syntax.ANNOTATION_KEY),
     )
     headless = Bool()
     externalTrafficPolicy = Str(
         validate=validate.OneOf(("Cluster", "Local"), error="must be Cluster or Local")
     )
-    loadBalancerSourceRanges = StrList(check=k8s.cidr, metadata=states(items=syntax.CIDR))
-    loadBalancerClass = Str(check=k8s.qualified_name, metadata=states(syntax.QUALIFIED_NAME))
+    loadBalancerSourceRanges = StrList(
+        check=k8s.cidr,
+        max_item_length=64,
+        validate=validate.Length(
+            max=MAX_SOURCE_RANGES, error=f"may list at most {MAX_SOURCE_RANGES} ranges"
+        ),
+        metadata=states(items=syntax.CIDR),
+    )
+    loadBalancerClass = Str(
+        check=k8s.qualified_name, max_length=317, metadata=states(syntax.QUALIFIED_NAME)
+    )
     sessionAffinity = Str(
         validate=validate.OneOf(("None", "ClientIP"), error="must be None or ClientIP")
     )
@@ -177,9 +248,10 @@ class IngressSchema(StrictSchema):
 
     host = Str(
         check=lambda v: k8s.dns1123_subdomain(v[2:] if v.startswith("*.") else v),
+        max_length=255,
         metadata=states(syntax.INGRESS_HOST),
     )
-    path = Str(check=_http_path, metadata=states(syntax.HTTP_PATH))
+    path = Str(check=_http_path, max_length=1024, metadata=states(syntax.HTTP_PATH))
     pathType = Str(
         validate=validate.OneOf(
             ("Prefix", "Exact", "ImplementationSpecific"),
@@ -193,7 +265,12 @@ class IngressSchema(StrictSchema):
 class SecretEnvSchema(StrictSchema):
     """An environment variable read from a Secret: a reference, never a value."""
 
-    name = Str(required=True, check=k8s.c_identifier, metadata=states(syntax.C_IDENTIFIER))
+    name = Str(
+        required=True,
+        check=k8s.c_identifier,
+        max_length=MAX_ENV_NAME_LENGTH,
+        metadata=states(syntax.C_IDENTIFIER),
+    )
     secret = Str(
         required=True, check=k8s.dns1123_subdomain, metadata=states(syntax.DNS1123_SUBDOMAIN)
     )
@@ -210,11 +287,13 @@ class SecretEnvSchema(StrictSchema):
 class DependsOnSchema(StrictSchema):
     """An edge given with the variables it sets: ``{name, env: {VAR: pattern}}``."""
 
-    name = Str(required=True)
+    name = Str(required=True, max_length=63)
     env = StrMap(
-        key_check=k8s.c_identifier,
+        key_check=_env_name,
         required=True,
-        metadata=states(propertyNames=syntax.C_IDENTIFIER),
+        max_entries=MAX_EDGE_ENV,
+        max_value_length=MAX_PATTERN_LENGTH,
+        metadata=_map_limits(MAX_EDGE_ENV, MAX_PATTERN_LENGTH, propertyNames=syntax.C_IDENTIFIER),
     )
 
 
@@ -227,6 +306,8 @@ class DependsOnField(mf.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
+            if len(value) > 63:
+                raise ValidationError("must be no more than 63 characters (a component name)")
             return value
         if isinstance(value, Mapping):
             return DependsOnSchema().load(value)
@@ -242,19 +323,28 @@ class ResourcesSchema(StrictSchema):
     """Container resource ``requests`` and ``limits``: resource name to quantity."""
 
     requests = StrMap(
-        key_check=_label_key, value_check=k8s.quantity, allow_numbers=True, metadata=_QUANTITIES
+        key_check=_label_key,
+        value_check=_bounded(k8s.quantity, 64),
+        allow_numbers=True,
+        max_entries=MAX_RESOURCES,
+        metadata=_QUANTITIES,
     )
     limits = StrMap(
-        key_check=_label_key, value_check=k8s.quantity, allow_numbers=True, metadata=_QUANTITIES
+        key_check=_label_key,
+        value_check=_bounded(k8s.quantity, 64),
+        allow_numbers=True,
+        max_entries=MAX_RESOURCES,
+        metadata=_QUANTITIES,
     )
 
 
 class ExternalSchema(StrictSchema):
     """Where an external data source lives: a DNS ``host`` or fixed IP ``addresses``."""
 
-    host = Str()
+    host = Str(max_length=253)
     addresses = StrList(
         check=k8s.endpoint_address,
+        max_item_length=64,
         validate=validate.Length(1, 100, error="must list 1 to 100 addresses"),
         metadata=states(items=syntax.IP_ADDRESS),
     )
@@ -297,14 +387,16 @@ class GrpcSchema(StrictSchema):
     port = Int(
         required=True, validate=validate.Range(1, 65535, error="must be between 1 and 65535")
     )
-    service = Str()
+    service = Str(max_length=253)
 
 
 class ExecSchema(StrictSchema):
     """``exec`` probe action."""
 
     command = StrList(
-        required=True, validate=validate.Length(min=1, error="must list at least one word")
+        required=True,
+        max_item_length=MAX_TEXT_LENGTH,
+        validate=validate.Length(1, MAX_WORDS, error=f"must list 1 to {MAX_WORDS} words"),
     )
 
 
@@ -361,21 +453,38 @@ class ComponentSchema(StrictSchema):
         check=_pattern(
             _IMAGE, "must be an image reference such as 'nginx:1.27' or 'ghcr.io/org/app:1.0'"
         ),
+        max_length=MAX_IMAGE_LENGTH,
         metadata=states(pattern=_IMAGE.pattern),
     )
-    command = StrList()
-    args = StrList()
+    command = StrList(max_item_length=MAX_TEXT_LENGTH, validate=_words)
+    args = StrList(max_item_length=MAX_TEXT_LENGTH, validate=_words)
     replicas = Int(validate=validate.Range(0, 1000, error="must be between 0 and 1000"))
     ports = NestedList(
         PortSchema, validate=validate.Length(max=100, error="may list at most 100 ports")
     )
     service = Nested(ServiceSchema)
     ingress = Nested(IngressSchema)
-    env = StrMap(key_check=k8s.c_identifier, metadata=states(propertyNames=syntax.C_IDENTIFIER))
-    secretEnv = NestedList(SecretEnvSchema)
-    dependsOn = mf.List(DependsOnField(), error_messages={"invalid": "must be a list"})
+    env = StrMap(
+        key_check=_env_name,
+        max_entries=MAX_ENV,
+        max_value_length=MAX_TEXT_LENGTH,
+        metadata=_map_limits(MAX_ENV, MAX_TEXT_LENGTH, propertyNames=syntax.C_IDENTIFIER),
+    )
+    secretEnv = NestedList(
+        SecretEnvSchema,
+        validate=validate.Length(max=MAX_ENV, error=f"may list at most {MAX_ENV} variables"),
+    )
+    dependsOn = mf.List(
+        DependsOnField(),
+        validate=validate.Length(
+            max=MAX_DEPENDS_ON,
+            error=f"may list at most {MAX_DEPENDS_ON} components; "
+            "group the callers behind one backend instead",
+        ),
+        error_messages={"invalid": "must be a list"},
+    )
     resources = Nested(ResourcesSchema)
-    healthPath = Str(check=_http_path, metadata=states(syntax.HTTP_PATH))
+    healthPath = Str(check=_http_path, max_length=1024, metadata=states(syntax.HTTP_PATH))
     probes = Nested(ProbesSchema)
     external = Nested(ExternalSchema)
 
@@ -398,8 +507,11 @@ class TopologySchema(StrictSchema):
     labels = StrMap(
         key_check=_label_key,
         value_check=k8s.label_value,
+        max_entries=MAX_LABELS,
         metadata=states(
-            propertyNames=syntax.QUALIFIED_NAME, additionalProperties=syntax.LABEL_VALUE
+            propertyNames=syntax.QUALIFIED_NAME,
+            additionalProperties=syntax.LABEL_VALUE,
+            maxProperties=MAX_LABELS,
         ),
     )
     components = NestedList(
@@ -407,3 +519,26 @@ class TopologySchema(StrictSchema):
         required=True,
         validate=validate.Length(1, 200, error="must list 1 to 200 components"),
     )
+
+    @validates_schema
+    def _totals(self, data, **kwargs):
+        """What the whole topology may hold: :data:`MAX_EDGES`, :data:`MAX_PORTS`,
+        :data:`MAX_ENV_TOTAL` (each component's own limits are its fields')."""
+        components = data.get("components", [])
+        problems = []
+        for what, limit, count in (
+            ("dependsOn entries", MAX_EDGES, lambda c: len(c.get("dependsOn", []))),
+            ("ports", MAX_PORTS, lambda c: len(c.get("ports", []))),
+            (
+                "env and secretEnv entries",
+                MAX_ENV_TOTAL,
+                lambda c: len(c.get("env", {})) + len(c.get("secretEnv", [])),
+            ),
+        ):
+            total = sum(count(c) for c in components)
+            if total > limit:
+                problems.append(
+                    f"have {total} {what} in all; at most {limit} are allowed in one topology"
+                )
+        if problems:
+            raise ValidationError(problems, "components")

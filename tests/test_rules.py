@@ -67,6 +67,13 @@ def test_base_is_valid_without_warnings():
 
 
 # (path, value, the error's path or None when valid)
+def annotations_of(total: int) -> dict[str, str]:
+    """32 annotations, each value within its 8192-character limit, whose keys and
+    values add up to ``total`` bytes."""
+    size = total - 3 * 32
+    return {f"a{i:02}": "x" * (size // 32 + (i < size % 32)) for i in range(32)}
+
+
 CASES = [
     # topology name: DNS-1123 label, at most 53 (Helm's release-name limit)
     ("name", "a" * 53, None),
@@ -207,10 +214,10 @@ CASES = [
         {"annotations": {"my key": "x"}},
         "components.0.service.annotations.my key",
     ),
-    ("components.0.service", {"annotations": {"a": "x" * (256 * 1024 - 1)}}, None),
+    ("components.0.service", {"annotations": annotations_of(256 * 1024)}, None),
     (
         "components.0.service",
-        {"annotations": {"a": "x" * (256 * 1024)}},
+        {"annotations": annotations_of(256 * 1024 + 1)},
         "components.0.service.annotations",
     ),
     ("components.0.service", {"annotations": {"a": 1}}, "components.0.service.annotations.a"),
