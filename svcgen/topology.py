@@ -16,6 +16,15 @@ from .errors import BodyMalformed, FieldError
 #: ``DefaultServiceNodePortRange``: base 30000, size 2768).
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)
 
+#: How deep a document may nest (a topology needs about 8 levels: components, a
+#: component, probes, readiness, httpGet, path); deeper bodies are refused (400)
+#: before they reach the recursive parts of YAML construction and validation.
+MAX_DEPTH = 32
+
+#: How many YAML aliases (``*name``) a document may use. What the aliases expand
+#: to is limited as well, by size (``svcgen.api.bodies.expanded_size``: 413).
+MAX_ALIASES = 1000
+
 
 @dataclass(frozen=True)
 class ValidatedTopology:
@@ -62,7 +71,30 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
 
 
 class _StrictYamlLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a mapping that names a key twice."""
+    """PyYAML's safe loader (no Python objects, only YAML's standard types), refusing
+    a mapping that names a key twice, nesting deeper than :data:`MAX_DEPTH` and more
+    than :data:`MAX_ALIASES` aliases."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise BodyMalformed(
+                    f"the document uses more than {MAX_ALIASES} YAML aliases (*name); "
+                    "write the values out"
+                )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise BodyMalformed(_too_deep())
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -83,6 +115,25 @@ class _StrictYamlLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _too_deep() -> str:
+    return f"the document nests more than {MAX_DEPTH} levels deep; a topology needs fewer than 10"
+
+
+def _depth_exceeds(value: object, limit: int) -> bool:
+    """Whether ``value`` nests lists and mappings more than ``limit`` levels deep
+    (counted without recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            pending.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            pending.extend((child, depth + 1) for child in node)
+    return False
+
+
 def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
     """Parse a request body or file into a mapping.
 
@@ -90,8 +141,9 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
     :param content_type: a media type; ``application/json`` (or ``+json``)
         parses as JSON, anything else as YAML, which is a superset of JSON.
     :returns: the parsed mapping.
-    :raises BodyMalformed: the text is not JSON or YAML, or its top level is
-        not a mapping.
+    :raises BodyMalformed: the text is not JSON or YAML, its top level is not a
+        mapping, it nests deeper than :data:`MAX_DEPTH` or uses more than
+        :data:`MAX_ALIASES` YAML aliases.
     """
     if isinstance(data, bytes):
         try:
@@ -109,6 +161,10 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
             raise BodyMalformed(
                 f"the document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None
+        except RecursionError:
+            raise BodyMalformed(_too_deep()) from None
+        if _depth_exceeds(doc, MAX_DEPTH):
+            raise BodyMalformed(_too_deep())
     else:
         try:
             doc = yaml.load(data, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader
