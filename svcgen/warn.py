@@ -13,8 +13,12 @@ import re
 from . import model
 from .errors import FieldError
 
+# Env names that look like they hold a secret: a password, token, credential or key
+# (``KEY`` as a word of the name, so SSH_KEY and ENCRYPTION_KEY warn, KEYCLOAK_URL not).
 _SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)", re.I
+    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?"
+    r"|(^|_)KEY(_|$))",
+    re.I,
 )
 
 
