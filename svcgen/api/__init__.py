@@ -2,12 +2,13 @@
 
 Modules, one concern each: ``errors`` (every exception to a JSON response, in
 one place), ``bodies`` (request bodies: content type, parsing, validation),
-``storage`` (the database session of a request), ``schemas`` and ``apidoc``
-(the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
+``storage`` (the database session of a request), ``schemas``, ``apidoc``,
+``examples`` and ``otherpaths`` (the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
 blueprints ``topologies``, ``revisions``, ``charts``, ``diffs``, ``documents``
 (validate and render without storing), ``helmrepo`` (``/charts``, a Helm chart
 repository), ``health``, ``diagrams`` (``diagram.svg``) and ``catalog_info``
-(``catalog-info.yaml``), ``tokens`` (API tokens); ``auth`` (bearer tokens and
+(``catalog-info.yaml``), ``topology_schema`` (``/schema/topology.json``), ``tokens``
+(API tokens); ``cors`` (the origins of ``CORS_ORIGINS``), ``auth`` (bearer tokens and
 roles), ``limits`` (rate limits) and ``security`` (security headers) act on every
 request, as does ``observe`` (request ids, one JSON log line per request,
 ``/metrics``); ``testing`` adds a slow route for server tests when enabled;
