@@ -136,3 +136,14 @@ def test_allowed_origins(setting, expected):
 def test_malformed_origins_stop_the_app(make_app, setting):
     with pytest.raises(ValueError, match="CORS_ORIGINS"):
         make_app(DATABASE_URL="sqlite://", CORS_ORIGINS=setting)
+
+
+def test_preflight_needs_no_token(make_app, database_url):
+    """Browsers send a preflight without credentials: it must not meet authentication."""
+    from flask.testing import FlaskClient
+
+    app = make_app(DATABASE_URL=database_url, CORS_ORIGINS=[PORTAL])
+    response = _preflight(FlaskClient(app), PORTAL, method="DELETE")
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == PORTAL
+    assert "delete" in _split(response.headers["Access-Control-Allow-Methods"])
