@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
-export HOST PORT
+export HOST PORT WORKERS
 
-.PHONY: run test lint migrate venv dev-venv clean goldens
+.PHONY: run test lint migrate venv dev-venv clean goldens bench deploy-chart
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ run: migrate
 	@echo "Writes need a bearer token. Make a first one (printed once) in another terminal with:"
 	@echo "    $(BIN)/svcgen token create --name admin --role admin"
 	@echo "and send it as: -H \"Authorization: Bearer \$$TOKEN\""
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
 test: $(VENV)/.dev
 	sh scripts/ensure-debian-packages.sh graphviz chromium
@@ -50,6 +50,15 @@ lint: $(VENV)/.dev
 # Golden charts under tests/golden/ change only through this command.
 goldens: $(VENV)/.dev
 	$(BIN)/python -m tests.golden_refresh
+
+# Load svcgen and a constant-JSON Flask app under the same gunicorn settings with wrk
+# (installed with apt-get when missing) and print the ratios; writes nothing under tests/.
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
+# svcgen's own chart under deploy/ changes only through this command.
+deploy-chart: $(VENV)/.runtime
+	$(BIN)/svcgen render deploy/svcgen-topology.yaml -o deploy/chart
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

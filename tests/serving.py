@@ -3,7 +3,8 @@
 :func:`gunicorn_server` starts ``gunicorn -c gunicorn.conf.py app:app`` (the
 production configuration) on a free loopback port over a given database, waits
 until ``/readyz`` answers, and stops it afterwards; :func:`call` is one HTTP
-request with a timeout. Every test that serves svcgen uses these two.
+request with a timeout. Every test that serves svcgen uses these two, and so
+does the benchmark (``bench/``).
 """
 
 from __future__ import annotations
@@ -103,7 +104,12 @@ class Served:
 
 @contextmanager
 def gunicorn_server(
-    database_url: str, tmp_path: Path, *, workers: int = 4, env: dict | None = None
+    database_url: str,
+    tmp_path: Path,
+    *,
+    workers: int = 4,
+    env: dict | None = None,
+    app: str = "app:app",
 ) -> Iterator[Served]:
     """Serve svcgen over ``database_url`` with gunicorn and its ``gunicorn.conf.py``.
 
@@ -111,6 +117,8 @@ def gunicorn_server(
     :param tmp_path: where the log and the metrics directory go.
     :param workers: gunicorn workers.
     :param env: more environment variables (``SVCGEN_...`` settings).
+    :param app: the WSGI app gunicorn loads; another one (the benchmark's
+        baseline) gets the same settings.
     :yields: the running server; on exit it gets SIGTERM, and its output must hold
         no traceback.
     """
@@ -128,7 +136,7 @@ def gunicorn_server(
     }
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "app:app"],
+            [str(GUNICORN), "-c", "gunicorn.conf.py", app],
             cwd=ROOT,
             env=environment,
             stdout=out,

@@ -14,7 +14,7 @@ from .auth import current_token_name
 from .bodies import read_valid_document
 from .schemas import DeletedSchema, ListArgsSchema, TopologyPageSchema
 from .storage import open_session
-from .views import etag_header, packager, timestamp, topology_view
+from .views import etag_header, packager, remember_warnings, timestamp, topology_view
 
 blp = Blueprint("topologies", __name__, description="Stored topologies and their revisions.")
 
@@ -92,6 +92,7 @@ class Topologies(MethodView):
                 session, validated.document, package=packager(), created_by=current_token_name()
             )
         metrics.TOPOLOGIES_STORED.labels("create").inc()
+        remember_warnings(stored.revision.etag, validated.warnings)
         headers = etag_header(stored.revision)
         headers["Location"] = url_for("topologies.Topology", name=stored.name)
         return topology_view(stored), headers
@@ -131,6 +132,7 @@ class Topology(MethodView):
                 created_by=current_token_name(),
             )
         metrics.TOPOLOGIES_STORED.labels("replace").inc()
+        remember_warnings(stored.revision.etag, validated.warnings)
         return topology_view(stored), etag_header(stored.revision)
 
     @blp.doc(parameters=[_IF_MATCH])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from datetime import datetime
 
@@ -27,19 +28,57 @@ def etag_header(stored: StoredRevision) -> dict[str, str]:
     return {"ETag": f'"{stored.etag}"'}
 
 
-def warnings_of(document: dict) -> list[dict]:
+#: How many revisions' warnings a worker keeps (:func:`warnings_of`).
+WARNINGS_CACHE_SIZE = 1024
+_warnings_cache: dict[tuple[str, tuple[int, int]], list[dict]] = {}
+
+
+def warnings_of(document: dict, *, etag: str | None = None) -> list[dict]:
     """The document's warnings under today's rules, as ``FieldError.as_dict`` items.
 
     A stored document that a rule added since no longer passes still reads back:
     its problems come back as warnings.
+
+    Validation was most of the time of a ``GET`` of a topology (``make bench``), so
+    the warnings of a stored revision are kept per worker, by its ETag (which names
+    its document) and the node-port range: a revision is never rewritten, and the
+    rules change only with svcgen itself, that is with a new process. The
+    :data:`WARNINGS_CACHE_SIZE` most recently computed are kept.
+
+    :param document: the document.
+    :param etag: the stored revision's ETag, or ``None`` for a document that is
+        not stored (computed every time).
+    :returns: a new list on every call.
     """
-    try:
-        found = validate_topology(
-            document, node_port_range=tuple(current_app.config["NODE_PORT_RANGE"])
-        ).warnings
-    except TopologyInvalid as exc:
-        found = exc.errors
-    return [w.as_dict() for w in found]
+    node_port_range = tuple(current_app.config["NODE_PORT_RANGE"])
+    key = (etag, node_port_range)
+    found = _warnings_cache.get(key) if etag is not None else None
+    if found is None:
+        try:
+            problems = validate_topology(document, node_port_range=node_port_range).warnings
+        except TopologyInvalid as exc:
+            problems = exc.errors
+        found = [w.as_dict() for w in problems]
+        if etag is not None:
+            _remember(key, found)
+    return copy.deepcopy(found)
+
+
+def remember_warnings(etag: str, warnings: list) -> None:
+    """Keep the warnings a write has just computed for the revision it stored, so
+    that its answer (and the next reads) need not validate the document again.
+
+    :param etag: the new revision's ETag.
+    :param warnings: :class:`~svcgen.errors.FieldError` items, from the validation
+        of the request's document under the app's node-port range.
+    """
+    _remember((etag, tuple(current_app.config["NODE_PORT_RANGE"])), [w.as_dict() for w in warnings])
+
+
+def _remember(key: tuple[str, tuple[int, int]], warnings: list[dict]) -> None:
+    while len(_warnings_cache) >= WARNINGS_CACHE_SIZE:
+        _warnings_cache.pop(next(iter(_warnings_cache)))
+    _warnings_cache[key] = warnings
 
 
 def revision_view(
@@ -60,7 +99,7 @@ def revision_view(
         chartVersion=revision.chart_version,
         createdAt=timestamp(created_at or revision.created_at),
         updatedAt=timestamp(updated_at or revision.created_at),
-        warnings=warnings_of(revision.document),
+        warnings=warnings_of(revision.document, etag=revision.etag),
     )
     return body
 

@@ -1,0 +1,137 @@
+"""``make bench``: svcgen against a constant-JSON Flask app, same gunicorn settings.
+
+Both apps run under ``gunicorn -c gunicorn.conf.py`` (``BENCH_WORKERS`` workers,
+2 by default) on 127.0.0.1, started by the test suite's launcher
+(:mod:`tests.serving`), over a fresh SQLite file (or ``BENCH_DATABASE_URL``);
+rate limits are off; writes send a bearer token, reads none (reads are open
+unless ``AUTH_READS`` is ``required``). wrk loads each
+for ``BENCH_SECONDS`` seconds (10) from 32 connections, and the ratios printed
+are svcgen's requests per second over the baseline's, measured in the same run:
+
+- ``GET /api/v1/topologies/shop`` (target >= 0.6),
+- ``GET /api/v1/topologies/shop/chart``, a stored revision's archive (>= 0.7),
+- ``POST /api/v1/topologies`` of the seed example under unique names (>= 0.3, no errors);
+
+then, in this process, chart generation (render + archive) against
+``helm_python.package`` of the same files, at 3 and 300 components (svcgen no
+slower; 300 components at most 100 times 3), and the peak RSS of svcgen's
+workers after the load (< 150 MB). Nothing here asserts: it measures and prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import uuid
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import migrate
+from tests.examples import EXAMPLES_DIR
+from tests.serving import call, gunicorn_server
+
+from .chartgen import time_chart
+from .load import HERE, run_wrk
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+
+
+def _peak_rss_mb(master: int) -> float:
+    """The largest VmHWM (peak resident set) among ``master``'s children, in MB."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if fields.get("PPid", "").strip() == str(master) and "VmHWM" in fields:
+            peak = max(peak, int(fields["VmHWM"].split()[0]))
+    return peak / 1024
+
+
+def _machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def _loads(work: Path, url: str) -> dict:
+    seed = yaml.safe_load((EXAMPLES_DIR / "seed-shop.yaml").read_text())
+    body = work / "post-body.json"
+    body.write_text(json.dumps({**seed, "name": "__NAME__"}))
+    env = {"SVCGEN_RATELIMIT_ENABLED": "false"}
+    results = {}
+    with (
+        gunicorn_server(url, work, workers=WORKERS, env=env) as svcgen,
+        gunicorn_server(url, work, workers=WORKERS, env=env, app="bench.baseline:app") as base,
+    ):
+        auth = svcgen.headers
+        assert call("POST", f"{svcgen.base}/api/v1/topologies", seed, headers=auth)[0] == 201
+        token = auth.get("Authorization", "").removeprefix("Bearer ")
+        script_env = {
+            **os.environ,
+            "BENCH_BODY": str(body),
+            "BENCH_TOKEN": token,
+            "BENCH_RUN": uuid.uuid4().hex[:6],
+        }
+        for label, path in (
+            ("GET topology", "/api/v1/topologies/shop"),
+            ("GET chart", "/api/v1/topologies/shop/chart"),
+        ):
+            results[label] = (  # reads need no token (AUTH_READS optional), as Helm reads
+                run_wrk(f"{svcgen.base}{path}", seconds=SECONDS),
+                run_wrk(f"{base.base}{path}", seconds=SECONDS),
+            )
+        script = HERE / "post.lua"
+        results["POST topology"] = (
+            run_wrk(f"{svcgen.base}/", script=script, env=script_env, seconds=SECONDS),
+            run_wrk(f"{base.base}/", script=script, env=script_env, seconds=SECONDS),
+        )
+        results["peak worker RSS MB"] = _peak_rss_mb(svcgen.process.pid)
+    return results
+
+
+def main() -> None:
+    """Run everything and print a Markdown report."""
+    targets = {"GET topology": 0.6, "GET chart": 0.7, "POST topology": 0.3}
+    with tempfile.TemporaryDirectory(prefix="svcgen-bench-") as tmp:
+        work = Path(tmp)
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'bench.sqlite3'}"
+        migrate(url)
+        loads = _loads(work, url)
+    print(f"machine: {_machine()}; gunicorn workers: {WORKERS}; wrk: 2 threads, 32 connections,")
+    print(f"{SECONDS} s per run; database: {url.split(':', 1)[0]}\n")
+    print("| load | svcgen req/s | baseline req/s | ratio | target | svcgen p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for label, target in targets.items():
+        ours, base = loads[label]
+        ratio = ours.requests_per_second / base.requests_per_second
+        print(
+            f"| {label} | {ours.requests_per_second:.0f} | {base.requests_per_second:.0f} "
+            f"| {ratio:.2f} | >= {target} | {ours.latency_p99_ms:.1f} | {ours.errors} |"
+        )
+    print(f"\npeak RSS of a svcgen worker after the load: {loads['peak worker RSS MB']:.1f} MB\n")
+    timings = [time_chart(3), time_chart(300)]
+    print("| components | files | svcgen render+archive ms | helm package ms | svcgen/helm |")
+    print("|---|---|---|---|---|")
+    for t in timings:
+        print(
+            f"| {t.components} | {t.files} | {t.svcgen * 1000:.1f} | {t.helm * 1000:.1f} "
+            f"| {t.svcgen / t.helm:.2f} |"
+        )
+    small, large = timings
+    print(f"\nlinearity: 300 components cost {large.svcgen / small.svcgen:.0f}x 3 (target <= 100x)")
+
+
+if __name__ == "__main__":
+    main()
