@@ -19,6 +19,7 @@ rejection is exercised too.
 from __future__ import annotations
 
 import copy
+import functools
 import ipaddress
 
 import semver
@@ -144,6 +145,7 @@ _ANNOTATION_KEYS = [
 ]
 
 
+@functools.cache
 def user_text(max_size: int = 30) -> st.SearchStrategy[str]:
     """Any string a user may give: arbitrary unicode (no lone surrogates), the
     :data:`TRICKY` strings, and the two glued together."""
@@ -158,6 +160,7 @@ def _regex(pattern: str) -> st.SearchStrategy[str]:
     return st.from_regex(pattern, fullmatch=True)
 
 
+@functools.cache
 def dns1035_labels(max_length: int = 63) -> st.SearchStrategy[str]:
     """RFC 1035 labels (Service-name syntax) of at most ``max_length`` characters."""
     short = _regex(r"[a-z]([-a-z0-9]{0,8}[a-z0-9])?")
@@ -165,11 +168,13 @@ def dns1035_labels(max_length: int = 63) -> st.SearchStrategy[str]:
     return st.one_of(short, short, short, longest).filter(lambda s: len(s) <= max_length)
 
 
+@functools.cache
 def release_names() -> st.SearchStrategy[str]:
     """Helm release names that make valid object names: DNS-1035 labels up to 53."""
     return st.one_of(st.just("rel"), dns1035_labels(53))
 
 
+@functools.cache
 def dns1123_labels(max_length: int = 63) -> st.SearchStrategy[str]:
     """RFC 1123 labels (may start with a digit) of at most ``max_length`` characters."""
     short = _regex(r"[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?")
@@ -178,6 +183,7 @@ def dns1123_labels(max_length: int = 63) -> st.SearchStrategy[str]:
     return st.one_of(short, short, words, longest).filter(lambda s: len(s) <= max_length)
 
 
+@functools.cache
 def dns1123_subdomains() -> st.SearchStrategy[str]:
     """RFC 1123 subdomains: dot-separated labels, at most 253 characters."""
     labels = st.lists(dns1123_labels(), min_size=1, max_size=4)
@@ -193,17 +199,20 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+@functools.cache
 def hosts() -> st.SearchStrategy[str]:
     """DNS names of servers (ExternalName, Ingress host): subdomains that are no IP address."""
     return dns1123_subdomains().filter(lambda h: not _is_ip(h))
 
 
+@functools.cache
 def label_values() -> st.SearchStrategy[str]:
     """Kubernetes label values, YAML-ambiguous ones included."""
     drawn = _regex(r"([A-Za-z0-9][-A-Za-z0-9_.]{0,20})?[A-Za-z0-9]")
     return st.one_of(st.sampled_from(TRICKY_LABEL_VALUES), drawn)
 
 
+@functools.cache
 def qualified_names() -> st.SearchStrategy[str]:
     """Label keys / ``loadBalancerClass``: an optional DNS prefix and ``/``, then a name."""
     name = _regex(r"([A-Za-z0-9][-A-Za-z0-9_.]{0,10})?[A-Za-z0-9]")
@@ -211,6 +220,7 @@ def qualified_names() -> st.SearchStrategy[str]:
     return st.builds(lambda p, n: p + n, st.one_of(st.just(""), prefix), name)
 
 
+@functools.cache
 def semvers() -> st.SearchStrategy[str]:
     """SemVer 2 versions, with pre-release and build parts and large numbers."""
     number = st.one_of(st.integers(0, 20), st.integers(0, 2**64 - 1))
@@ -230,6 +240,7 @@ def semvers() -> st.SearchStrategy[str]:
     return versions.filter(lambda v: semver.Version.parse(v) > semver.Version.parse("0.0.0-0"))
 
 
+@functools.cache
 def images() -> st.SearchStrategy[str]:
     """Image references: optional registry (with port), path, tag and/or digest."""
     registry = st.sampled_from(["", "ghcr.io/", "registry:5000/", "localhost/", "a.b.c:1/"])
@@ -249,6 +260,7 @@ def images() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def http_paths() -> st.SearchStrategy[str]:
     """Absolute HTTP paths without whitespace, template-like text included."""
     chars = st.characters(exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc"))
@@ -257,12 +269,31 @@ def http_paths() -> st.SearchStrategy[str]:
     return st.one_of(fixed, drawn).filter(lambda p: not any(c.isspace() for c in p))
 
 
+@functools.cache
 def quantities() -> st.SearchStrategy:
     """Resource quantities: strings such as ``100m`` / ``1.5Gi`` / ``1e3``, and numbers."""
     suffix = st.sampled_from(["", "m", "k", "M", "G", "Ki", "Mi", "Gi", "e3", "E-2"])
     number = st.sampled_from(["1", "100", "0.5", ".5", "2.", "128", "0"])
     as_text = st.builds(lambda n, s: n + s, number, suffix)
     return st.one_of(as_text, st.integers(0, 64), st.sampled_from([0.5, 1.25, 2.0]))
+
+
+_VAR_NAMES = _regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}") | st.sampled_from(["yes", "Y", "null", "on"])
+# Wiring pattern text between placeholders.
+_LITERAL = user_text(12).map(lambda s: s.replace("}", ""))
+# networking validation of Exact and Prefix paths: no //, /./, /../ or %2F, no /. or /.. at the end.
+_CLEAN_PATHS = http_paths().filter(
+    lambda p: (
+        not any(b in p for b in ("//", "/./", "/../", "%2f", "%2F"))
+        and not p.endswith(("/.", "/.."))
+    )
+)
+# Helm rewrites whitespace and drops unprintable characters of Chart.yaml text.
+_APP_VERSIONS = (
+    user_text(20)
+    .map(lambda s: "".join(c for c in s if c == " " or (c.isprintable() and not c.isspace())))
+    .filter(lambda s: 1 <= len(s) <= 100)
+)
 
 
 def _unique_by(items: list, key) -> list:
@@ -484,13 +515,7 @@ def _skeleton(draw, name: str, node_ports: list[int], fixed_names: list[str]) ->
         if draw(st.booleans()):
             path = http_paths()
             if ingress.get("pathType", "Prefix") != "ImplementationSpecific":
-                # networking validation: no //, /./, /../ or %2F, no /. or /.. at the end.
-                path = path.filter(
-                    lambda p: (
-                        not any(b in p for b in ("//", "/./", "/../", "%2f", "%2F"))
-                        and not p.endswith(("/.", "/.."))
-                    )
-                )
+                path = _CLEAN_PATHS
             ingress["path"] = draw(path)
         for field in ("className", "tlsSecret"):
             if draw(st.booleans()):
@@ -518,8 +543,7 @@ def _wiring(draw, component: dict, components: list[dict]) -> None:
     )
     taken: set[str] = set()
     edges = []
-    var_names = _regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}") | st.sampled_from(["yes", "Y", "null", "on"])
-    literal = user_text(12).map(lambda s: s.replace("}", ""))
+    var_names, literal = _VAR_NAMES, _LITERAL
     for target in chosen:
         if draw(st.booleans()):
             prefix = env_prefix(target["name"])
@@ -558,6 +582,7 @@ def _wiring(draw, component: dict, components: list[dict]) -> None:
         component["secretEnv"] = secret_env
 
 
+@functools.cache
 def _component_names(max_count: int) -> st.SearchStrategy[list[str]]:
     tricky = st.sampled_from(["yes", "no", "on", "y", "null", "true", "web", "api", "a--b", "db"])
     name = st.one_of(tricky, dns1035_labels(50), _regex(r"[a-z]{1,4}(-[a-z0-9]{1,4}){0,3}"))
@@ -580,10 +605,7 @@ def topologies(draw, max_components: int = 5) -> dict:
         document["description"] = draw(user_text(60))
     if draw(st.booleans()):
         # Helm rewrites whitespace and drops unprintable characters of Chart.yaml text.
-        printable = user_text(20).map(
-            lambda s: "".join(c for c in s if c == " " or (c.isprintable() and not c.isspace()))
-        )
-        document["appVersion"] = draw(printable.filter(lambda s: 1 <= len(s) <= 100))
+        document["appVersion"] = draw(_APP_VERSIONS)
     if draw(st.booleans()):
         document["chartVersion"] = draw(semvers())
     if draw(st.booleans()):
