@@ -30,17 +30,73 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 DESCRIPTION = (
     "A svcgen topology document (JSON or YAML): the components of one application and "
-    "who calls whom. This schema checks each field alone: its type, syntax and range, "
-    "and refuses unknown fields. Rules across fields and components cannot be said in "
-    "JSON Schema and are checked by the server only (POST /api/v1/validate): an image "
-    "for every frontend, backend and worker and none for an external component; ports "
-    "by role; Service types by role; unique component names, values keys, Service names "
-    "and nodePorts; nodePorts within the cluster's range; dependsOn naming other, "
-    "existing, non-worker components; wiring variables set once; labels the chart owns; "
-    "a chartVersion above the previous revision's."
+    "who calls whom. This schema checks each field alone (type, syntax, range; unknown "
+    "fields are refused) and the fields each role needs and allows (an image for a "
+    "frontend, backend or worker, ports for a frontend or backend, none for a worker, "
+    "'external' with a host or addresses for an external component). Rules across "
+    "components cannot be said in JSON Schema and are checked by the server only "
+    "(POST /api/v1/validate): unique component names, values keys, Service names and "
+    "nodePorts; nodePorts within the cluster's range; Service types by role; dependsOn "
+    "naming other, existing, non-worker components; wiring variables set once; labels "
+    "the chart owns; a chartVersion above the previous revision's."
 )
 
 _REF_PREFIX = "#/components/schemas/"
+
+#: Fields only pods have: not allowed on an external component (``component_rules._role_fields``).
+_POD_FIELDS = (
+    "image",
+    "command",
+    "args",
+    "replicas",
+    "env",
+    "secretEnv",
+    "resources",
+    "healthPath",
+    "probes",
+)
+
+
+def _role(*roles: str) -> dict:
+    return {"properties": {"role": {"enum": list(roles)}}, "required": ["role"]}
+
+
+def _none_of(*names: str) -> dict:
+    return {"not": {"anyOf": [{"required": [name]} for name in names]}}
+
+
+_AT_LEAST_ONE_PORT = {"required": ["ports"], "properties": {"ports": {"minItems": 1}}}
+
+#: What JSON Schema can say of the rules inside one component
+#: (:func:`svcgen.component_rules.component_errors`): the fields each role needs and allows.
+_ROLE_RULES = {
+    "allOf": [
+        {
+            "if": _role("external"),
+            "then": {"required": ["external"], **_none_of(*_POD_FIELDS, "ingress", "dependsOn")},
+        },
+        {
+            "if": _role("frontend", "backend", "worker"),
+            "then": {"required": ["image"], **_none_of("external")},
+        },
+        {"if": _role("backend", "worker"), "then": _none_of("ingress")},
+        {"if": _role("worker"), "then": _none_of("ports", "service", "healthPath")},
+        {"if": _role("frontend", "backend"), "then": _AT_LEAST_ONE_PORT},
+        {
+            "if": {
+                "properties": {"external": {"required": ["addresses"]}},
+                "required": ["external"],
+            },
+            "then": _AT_LEAST_ONE_PORT,
+        },
+    ]
+}
+
+#: Schema-level keywords by definition name, beyond what the fields say.
+_EXTRAS = {
+    "Component": _ROLE_RULES,
+    "External": {"oneOf": [{"required": ["host"]}, {"required": ["addresses"]}]},
+}
 
 
 def _name(schema) -> str:
@@ -96,6 +152,7 @@ def _definitions() -> dict[str, dict]:
         cls = classes[name]
         definition["description"] = (cls.__doc__ or "").strip().split("\n\n")[0]
         definition.update(copy.deepcopy(getattr(cls, "json_schema", {})))
+        definition.update(copy.deepcopy(_EXTRAS.get(name, {})))
     return found
 
 

@@ -341,7 +341,7 @@ class ResourcesSchema(StrictSchema):
 class ExternalSchema(StrictSchema):
     """Where an external data source lives: a DNS ``host`` or fixed IP ``addresses``."""
 
-    host = Str(max_length=253)
+    host = Str(max_length=253, metadata=states(syntax.EXTERNAL_HOST))
     addresses = StrList(
         check=k8s.endpoint_address,
         max_item_length=64,

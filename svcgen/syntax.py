@@ -29,6 +29,9 @@ DNS1123_SUBDOMAIN = {"pattern": rf"^{_SUBDOMAIN}$", "maxLength": DNS1123_SUBDOMA
 #: An Ingress host: a DNS-1123 subdomain, optionally after ``*.``.
 INGRESS_HOST = {"pattern": rf"^(\*\.)?{_SUBDOMAIN}$", "maxLength": DNS1123_SUBDOMAIN_MAX + 2}
 
+#: An ExternalName host: a DNS-1123 subdomain, optionally with the root's trailing dot.
+EXTERNAL_HOST = {"pattern": rf"^{_SUBDOMAIN}\.?$"}
+
 #: ``IsValidPortName``: at least one letter, no ``--``, no ``-`` at either end.
 IANA_SVC_NAME = {"pattern": r"^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": IANA_SVC_NAME_MAX}
 
