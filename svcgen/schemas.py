@@ -341,7 +341,8 @@ class ResourcesSchema(StrictSchema):
 class ExternalSchema(StrictSchema):
     """Where an external data source lives: a DNS ``host`` or fixed IP ``addresses``."""
 
-    host = Str(max_length=253, metadata=states(syntax.EXTERNAL_HOST))
+    # A DNS-1123 subdomain (253) and the one trailing dot an ExternalName may have.
+    host = Str(max_length=254, metadata=states(syntax.EXTERNAL_HOST))
     addresses = StrList(
         check=k8s.endpoint_address,
         max_item_length=64,
