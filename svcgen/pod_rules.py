@@ -40,9 +40,10 @@ def quantity_value(text: str | int | float) -> Decimal:
     text = str(text)
     suffix = match.group(3) or ""
     number = text[: len(text) - len(suffix)]
-    if suffix[:1] in ("e", "E"):
-        return Decimal(number) * (Decimal(10) ** int(suffix[1:]))
-    return Decimal(number) * _SUFFIX[suffix]
+    if suffix in _SUFFIX:  # before exponents: "E" and "Ei" are suffixes, not "e<n>"
+        return Decimal(number) * _SUFFIX[suffix]
+    # a decimal exponent, written into the number: no arithmetic, so "1e999999999" cannot overflow
+    return Decimal(f"{number}e{suffix[1:]}")
 
 
 def pod_errors(at: tuple, c: dict) -> list[FieldError]:

@@ -28,7 +28,22 @@ from .views import archive_response
 blp = Blueprint("helmrepo", __name__, description="A Helm chart repository of every revision.")
 
 _EXTENSION = "svcgen.helm_index"
-_INDEX_CONTENT = {"application/yaml": {"schema": {"type": "string"}}}
+#: Helm's index.yaml, as a YAML mapping (a client that parses YAML sees an object).
+_INDEX_CONTENT = {
+    "application/yaml": {
+        "schema": {
+            "type": "object",
+            "required": ["apiVersion", "entries"],
+            "properties": {
+                "apiVersion": {"type": "string"},
+                "entries": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        }
+    }
+}
 
 
 class IndexCache:
