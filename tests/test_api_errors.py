@@ -18,7 +18,8 @@ def assert_json_error(response, code: int) -> dict:
     return body
 
 
-@pytest.mark.parametrize("url", ["/", "/nope", "/api/v1/nope", f"{BASE}/shop/nope", "/api/v2/x"])
+# "/" is the web pages' list of topologies (svcgen.web); their errors are HTML (test_web.py).
+@pytest.mark.parametrize("url", ["/nope", "/api/v1/nope", f"{BASE}/shop/nope", "/api/v2/x"])
 def test_unknown_route_is_404_json(client, url):
     assert_json_error(client.get(url), 404)
 
