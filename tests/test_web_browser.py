@@ -109,6 +109,7 @@ def test_from_the_list_to_the_chart(server, shop, page, tmp_path):
     base, _ = server
     page.goto(f"{base}/")
     expect(page.locator("h1")).to_have_text("Topologies")
+    page.screenshot(path=str(tmp_path / "index.png"))
     page.get_by_role("link", name=shop, exact=True).click()
     page.wait_for_url(f"{base}/topologies/{shop}")
     expect(page.locator("h1")).to_have_text(shop)
