@@ -7,12 +7,14 @@ import copy
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from svcgen import k8s, schemas, syntax
 from svcgen.errors import TopologyInvalid
 from svcgen.schema_export import topology_json_schema
 from svcgen.topology import parse_document, validate_topology
 from tests.examples import EXAMPLES
+from tests.strategies import documents
 
 SCHEMA = topology_json_schema("https://svcgen.example/schema/topology.json")
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -356,3 +358,18 @@ def test_syntax_fragment_agrees_with_its_check(fragment, check, good, bad):
     for value in bad:
         assert check(value) != [], value
         assert not validator.is_valid(value), value
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(document=documents())
+def test_json_schema_never_refuses_what_the_server_accepts(document):
+    """A portal form built from the schema must take every document svcgen takes."""
+    if server_accepts(document):
+        assert [
+            f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(document)
+        ] == []
