@@ -202,3 +202,20 @@ def test_health_stays_json(client):
 )
 def test_lexers(path, lexer):
     assert lexer_name(path) == lexer
+
+
+def test_index_pages(app, client, monkeypatch):
+    monkeypatch.setattr("svcgen.web.pages.PAGE_SIZE", 2)
+    for name in ("a1", "a2", "a3", "b1", "a4"):
+        store(app, other_topology(name, "t"))
+
+    def names(path):
+        return re.findall(r'<a href="/topologies/([^"?]+)">', page(client, path))
+
+    first = page(client, "/?q=a")
+    assert "4 of 5 topologies · page 1 of 2" in first
+    assert names("/?q=a") == ["a4", "a3"]
+    assert 'href="/?page=2&amp;q=a"' in first
+    assert names("/?q=a&page=2") == ["a2", "a1"]
+    assert names("/?q=a&page=3") == []
+    assert "page must be a whole number" in page(client, "/?page=0", 400)

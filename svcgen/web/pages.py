@@ -22,6 +22,9 @@ bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
 )
 
+#: Topologies a page of ``/`` lists.
+PAGE_SIZE = 50
+
 #: Chart files shown first, in this order; the rest follow by path.
 FIRST_FILES = ("Chart.yaml", "values.yaml", "README.md", "values.schema.json")
 
@@ -52,20 +55,28 @@ def matches(document: dict, query: str, labels: list[tuple[str, str | None]]) ->
 @bp.get("/")
 def index():
     """The topologies, newest first, filtered by ``?q=`` (a substring of the name)
-    and ``?label=key=value`` (repeatable; all must match)."""
+    and ``?label=key=value`` (repeatable; all must match), :data:`PAGE_SIZE` a page
+    (``?page=n``)."""
     query = request.args.get("q", "").strip()
     labels = label_filters(request.args.getlist("label"))
+    page = _whole_number("page", 1, 1_000_000) or 1
     with open_session() as session, session.begin():
         _, total = repository.list_topologies(session, offset=0, limit=1)
         found, _ = repository.list_topologies(session, offset=0, limit=max(total, 1))
-    shown = [t for t in found if matches(t.revision.document, query, labels)]
+    matching = [t for t in found if matches(t.revision.document, query, labels)]
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    label_args = request.args.getlist("label")
     return render_template(
         "index.html",
-        topologies=shown,
+        topologies=matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        matching=len(matching),
         total=total,
         query=query,
-        label_text=" ".join(request.args.getlist("label")),
+        label_text=" ".join(label_args),
         labels=labels,
+        page=page,
+        pages=pages,
+        page_args={"q": query or None, "label": label_args or None},
         timestamp=timestamp,
     )
 
@@ -103,9 +114,17 @@ def pygments_css():
 
 
 def _revision_arg() -> int | None:
-    raw = request.args.get("revision")
+    return _whole_number("revision", 1, MAX_REVISION)
+
+
+def _whole_number(name: str, low: int, high: int) -> int | None:
+    """Query parameter ``name`` as a whole number from ``low`` to ``high``, ``None`` if absent.
+
+    :raises BadRequest: it is given and is not such a number.
+    """
+    raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_REVISION:
-        raise BadRequest(f"revision must be a whole number from 1 to {MAX_REVISION}, not {raw!r}")
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return int(raw)
