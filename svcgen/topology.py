@@ -6,6 +6,7 @@ This module is what the API and the CLI call; both get the same answers.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 
 import yaml
@@ -115,6 +116,17 @@ class _StrictYamlLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _no_constant(name: str):
+    raise BodyMalformed(f"the document is not valid JSON: {name} is not a JSON number")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "integer string conversion" in text:
+        return f"a whole number has more than {sys.get_int_max_str_digits()} digits"
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
 def _too_deep() -> str:
     return f"the document nests more than {MAX_DEPTH} levels deep; a topology needs fewer than 10"
 
@@ -156,11 +168,13 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
         try:
-            doc = json.loads(data, object_pairs_hook=_json_object)
+            doc = json.loads(data, object_pairs_hook=_json_object, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise BodyMalformed(
                 f"the document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None
+        except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
+            raise BodyMalformed(f"the document is not valid JSON: {_short(exc)}") from None
         except RecursionError:
             raise BodyMalformed(_too_deep()) from None
         if _depth_exceeds(doc, MAX_DEPTH):
@@ -170,6 +184,12 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
             doc = yaml.load(data, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
             raise BodyMalformed(f"the document is not valid YAML: {exc}") from None
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
+            # PyYAML's constructors raise these for a value its tag cannot hold: a date
+            # such as 2026-13-45, an integer of more than 4300 digits, !!bool maybe
+            raise BodyMalformed(
+                f"the document is not valid YAML: a value cannot be read ({_short(exc)})"
+            ) from None
     if not isinstance(doc, dict):
         raise BodyMalformed(
             "the document must be a topology: a JSON object or YAML mapping "
