@@ -158,6 +158,19 @@ def _schema_examples() -> dict[str, dict]:
 _STATUS_BY_PHRASE = {status.phrase: int(status) for status in HTTPStatus}
 
 
+#: ``info.description`` of the document (CommonMark).
+INFO = (
+    "svcgen stores application topologies (front ends, back ends, workers and external "
+    "data sources, and who calls whom), checks them against the rules the Kubernetes API "
+    "server and Helm apply, and turns each revision into a Helm chart whose Services have "
+    "the right types.\n\n"
+    "Topology documents are sent as JSON or YAML; their JSON Schema is also served at "
+    "`/schema/topology.json`, for portal forms. Every error is JSON with the `Error` "
+    "schema; a 422 names each bad field by its path. `PUT` and `DELETE` honour `If-Match` "
+    "with the `ETag` of a topology."
+)
+
+
 class SvcgenApi(Api):
     """flask-smorest's :class:`~flask_smorest.Api` with svcgen's error schema,
     the topology's schemas as components and the paths documented by hand."""
@@ -169,6 +182,7 @@ class SvcgenApi(Api):
         :class:`CommonResponses`, then add the components and other paths."""
         spec_kwargs = dict(spec_kwargs or {})
         spec_kwargs.setdefault("extra_plugins", [CommonResponses()])
+        spec_kwargs.setdefault("info", {"description": INFO})
         super().init_app(app, spec_kwargs=spec_kwargs)
         components = openapi_components(root="TopologyDocument", prefix="Topology")
         for name, schema in components.items():
