@@ -139,7 +139,13 @@ def _svcgen_field(self, field, ret, **kwargs) -> dict:
 
 
 def _definitions() -> dict[str, dict]:
-    """Every schema reachable from the topology, as apispec's OpenAPI 3.1 components."""
+    """Every schema reachable from the topology, as apispec's OpenAPI 3.1 components
+    (a fresh copy each call; the conversion runs once per process)."""
+    return json.loads(_definitions_text())
+
+
+@functools.cache
+def _definitions_text() -> str:
     plugin = MarshmallowPlugin(schema_name_resolver=_name)
     spec = APISpec("svcgen topology", "1", "3.1.0", plugins=[plugin])
     plugin.converter.add_attribute_function(_svcgen_field)
@@ -150,10 +156,11 @@ def _definitions() -> dict[str, dict]:
     for name, definition in found.items():
         _close(definition)
         cls = classes[name]
-        definition["description"] = (cls.__doc__ or "").strip().split("\n\n")[0]
+        summary = (cls.__doc__ or "").strip().split("\n\n")[0]
+        definition["description"] = " ".join(summary.replace("``", "`").split())
         definition.update(copy.deepcopy(getattr(cls, "json_schema", {})))
         definition.update(copy.deepcopy(_EXTRAS.get(name, {})))
-    return found
+    return json.dumps(found)
 
 
 def _schema_classes(base: type[Schema]) -> list[type[Schema]]:
@@ -194,8 +201,8 @@ def _rewrite_refs(node, prefix: str):
 @functools.cache
 def _topology_json_schema() -> str:
     definitions = _definitions()
-    root = {"description": DESCRIPTION, **definitions.pop(_name(schemas.TopologySchema))}
-    root["description"] = DESCRIPTION
+    root = {**definitions.pop(_name(schemas.TopologySchema)), "description": DESCRIPTION}
+    root = {"description": DESCRIPTION, **root}
     root["$defs"] = dict(sorted(definitions.items()))
     return json.dumps(_rewrite_refs(root, "#/$defs/"))
 
@@ -222,7 +229,7 @@ def openapi_components(root: str = "TopologyDocument", prefix: str = "Topology")
         (``Component`` becomes ``TopologyComponent``).
     :returns: ``{name: schema}``, references rewritten to match.
     """
-    definitions = json.loads(json.dumps(_definitions()))
+    definitions = _definitions()
     definitions[_name(schemas.TopologySchema)]["description"] = DESCRIPTION
     names = {name: prefix + name for name in definitions}
     names[_name(schemas.TopologySchema)] = root
