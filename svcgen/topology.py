@@ -26,6 +26,10 @@ MAX_DEPTH = 32
 #: to is limited as well, by size (``svcgen.api.bodies.expanded_size``: 413).
 MAX_ALIASES = 1000
 
+#: The most digits a whole number may have. No field needs more than 20 (Helm's
+#: uint64); beyond this, numbers are refused (400) before anything formats them.
+MAX_DIGITS = 100
+
 
 @dataclass(frozen=True)
 class ValidatedTopology:
@@ -81,6 +85,11 @@ class _StrictYamlLoader(yaml.SafeLoader):
         self._depth = 0
         self._aliases = 0
 
+    def construct_yaml_int(self, node):
+        value = super().construct_yaml_int(node)
+        _check_digits(value)
+        return value
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
@@ -114,6 +123,21 @@ class _StrictYamlLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+_StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _StrictYamlLoader.construct_yaml_int)
+
+
+def _check_digits(value: int) -> int:
+    if abs(value) >= 10**MAX_DIGITS:
+        raise BodyMalformed(f"a whole number in the document has more than {MAX_DIGITS} digits")
+    return value
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise BodyMalformed(f"a whole number in the document has more than {MAX_DIGITS} digits")
+    return int(text)
 
 
 def _no_constant(name: str):
@@ -168,7 +192,12 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
         try:
-            doc = json.loads(data, object_pairs_hook=_json_object, parse_constant=_no_constant)
+            doc = json.loads(
+                data,
+                object_pairs_hook=_json_object,
+                parse_constant=_no_constant,
+                parse_int=_json_int,
+            )
         except json.JSONDecodeError as exc:
             raise BodyMalformed(
                 f"the document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

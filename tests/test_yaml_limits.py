@@ -9,7 +9,7 @@ import time
 import pytest
 
 from svcgen.errors import BodyMalformed
-from svcgen.topology import MAX_ALIASES, MAX_DEPTH, parse_document
+from svcgen.topology import MAX_ALIASES, MAX_DEPTH, MAX_DIGITS, parse_document
 
 BASE = "/api/v1/topologies"
 TOPOLOGY = (
@@ -82,3 +82,31 @@ def test_unsafe_yaml_tags_are_refused(client):
     response = client.post(BASE, data=body, content_type="application/yaml")
     assert response.status_code == 400
     assert client.get(BASE).get_json()["totalItems"] == 0
+
+
+@pytest.mark.parametrize("media", ["application/yaml", "application/json"])
+def test_digit_limit_on_both_sides(media):
+    assert parse_document('{"a": ' + "9" * MAX_DIGITS + "}", media)["a"] == 10**MAX_DIGITS - 1
+    with pytest.raises(BodyMalformed, match="more than 100 digits"):
+        parse_document('{"a": ' + "9" * (MAX_DIGITS + 1) + "}", media)
+
+
+@pytest.mark.parametrize(
+    ("body", "media"),
+    [
+        ("a: 2026-13-45", "application/yaml"),  # a date that does not exist
+        ("a: !!bool maybe", "application/yaml"),
+        ("a: !!timestamp x", "application/yaml"),
+        ("a: !!int x", "application/yaml"),
+        ("a: 0x" + "f" * 5000, "application/yaml"),  # found by hypothesis: a 500 before
+        ("{0x" + "f" * 200 + ": 1}", "application/yaml"),
+        ('{"a": ' + "1" * 5000 + "}", "application/json"),  # Python's 4300-digit limit
+        ('{"a": NaN}', "application/json"),
+        ('{"a": -Infinity}', "application/json"),
+    ],
+)
+def test_values_that_cannot_be_read_are_400(client, body, media):
+    with pytest.raises(BodyMalformed):
+        parse_document(body, media)
+    response = client.post("/api/v1/validate", data=body, content_type=media)
+    assert response.status_code == 400 and response.get_json()["code"] == 400
