@@ -185,7 +185,7 @@ def _expected_probes(component: dict) -> dict:
     return {f"{kind}Probe": probe for kind, probe in probes.items()}
 
 
-def _check_service(component: dict, service: dict, document: dict) -> None:
+def _check_service(component: dict, service: dict, objects: list[dict]) -> None:
     given_service = component.get("service", {})
     assert service["metadata"].get("annotations", {}) == given_service.get("annotations", {})
     if "name" in given_service:
@@ -193,6 +193,13 @@ def _check_service(component: dict, service: dict, document: dict) -> None:
     assert service["spec"].get("ports", []) == _expected_ports(component)
     if "host" in component.get("external", {}):
         assert service["spec"]["externalName"] == component["external"]["host"]
+    slices = _of(objects, "EndpointSlice", component["name"])
+    addresses = [a for piece in slices for e in piece["endpoints"] for a in e["addresses"]]
+    assert sorted(addresses) == sorted(component.get("external", {}).get("addresses", []))
+    for piece in slices:
+        assert (
+            piece["metadata"]["labels"]["kubernetes.io/service-name"] == service["metadata"]["name"]
+        )
 
 
 def _check_workload(component, deployment, objects, by_name, hosts) -> None:
@@ -234,7 +241,7 @@ def test_every_user_string_comes_out_of_helm_unchanged(document, release):
     }
     for component in document["components"]:
         if component["role"] != "worker":
-            _check_service(component, _one(objects, "Service", component["name"]), document)
+            _check_service(component, _one(objects, "Service", component["name"]), objects)
         if component["role"] != "external":
             deployment = _one(objects, "Deployment", component["name"])
             _check_workload(component, deployment, objects, by_name, hosts)
