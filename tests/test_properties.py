@@ -64,7 +64,7 @@ def _one(objects: list[dict], kind: str, component: str) -> dict:
 # -- validation --------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=_HEALTH)
+@settings(max_examples=40, deadline=None, suppress_health_check=_HEALTH)
 @given(document=topologies())
 def test_topologies_built_by_the_rules_are_accepted_unchanged(document):
     before = copy.deepcopy(document)
@@ -72,7 +72,7 @@ def test_topologies_built_by_the_rules_are_accepted_unchanged(document):
     assert document == before
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=_HEALTH)
+@settings(max_examples=60, deadline=None, suppress_health_check=_HEALTH)
 @given(document=documents())
 def test_any_document_is_accepted_or_refused_with_field_errors(document):
     before = copy.deepcopy(document)
@@ -93,7 +93,7 @@ def test_any_document_is_accepted_or_refused_with_field_errors(document):
 # -- render -------------------------------------------------------------------------------
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=_HEALTH)
+@settings(max_examples=20, deadline=None, suppress_health_check=_HEALTH)
 @given(document=documents(), release=release_names(), policies=st.booleans())
 def test_accepted_topologies_lint_render_and_validate(document, release, policies):
     document = _accepted(document)
@@ -111,7 +111,7 @@ def test_accepted_topologies_lint_render_and_validate(document, release, policie
             assert _DNS1035.fullmatch(obj["metadata"]["name"]), obj["metadata"]["name"]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=_HEALTH)
+@settings(max_examples=10, deadline=None, suppress_health_check=_HEALTH)
 @given(document=topologies())
 def test_the_same_document_renders_the_same_bytes(document):
     before = copy.deepcopy(document)
@@ -229,7 +229,7 @@ def _check_workload(component, deployment, objects, by_name, hosts) -> None:
             assert ingress["tls"][0]["secretName"] == given_ingress["tlsSecret"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=_HEALTH)
+@settings(max_examples=20, deadline=None, suppress_health_check=_HEALTH)
 @given(document=topologies(), release=release_names())
 def test_every_user_string_comes_out_of_helm_unchanged(document, release):
     objects = _objects(document, release)
@@ -294,7 +294,7 @@ def _check_service_rules(spec: dict, owners: dict, name: str) -> None:
         assert spec.get("ipFamilyPolicy") in ("PreferDualStack", "RequireDualStack")
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=_HEALTH)
+@settings(max_examples=15, deadline=None, suppress_health_check=_HEALTH)
 @given(document=documents(), release=release_names())
 def test_rendered_services_keep_the_kubernetes_service_rules(document, release):
     document = _accepted(document)
