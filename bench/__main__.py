@@ -111,16 +111,21 @@ def main() -> None:
         loads = _loads(work, url)
     print(f"machine: {_machine()}; gunicorn workers: {WORKERS}; wrk: 2 threads, 32 connections,")
     print(f"{SECONDS} s per run; database: {url.split(':', 1)[0]}\n")
-    print("| load | svcgen req/s | baseline req/s | ratio | target | svcgen p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| load | svcgen req/s | baseline req/s | ratio | target | svcgen p99 ms "
+        "| errors | timeouts |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for label, target in targets.items():
         ours, base = loads[label]
         ratio = ours.requests_per_second / base.requests_per_second
         print(
             f"| {label} | {ours.requests_per_second:.0f} | {base.requests_per_second:.0f} "
-            f"| {ratio:.2f} | >= {target} | {ours.latency_p99_ms:.1f} | {ours.errors} |"
+            f"| {ratio:.2f} | >= {target} | {ours.latency_p99_ms:.1f} | {ours.errors} "
+            f"| {ours.timeouts} |"
         )
-    print(f"\npeak RSS of a svcgen worker after the load: {loads['peak worker RSS MB']:.1f} MB\n")
+    print(f"\nPOST answers by status: {dict(sorted(loads['POST topology'][0].statuses.items()))}")
+    print(f"peak RSS of a svcgen worker after the load: {loads['peak worker RSS MB']:.1f} MB\n")
     timings = [time_chart(3), time_chart(300)]
     print("| components | files | svcgen render+archive ms | helm package ms | svcgen/helm |")
     print("|---|---|---|---|---|")

@@ -34,14 +34,18 @@ class Load:
 
     :param requests_per_second: completed requests per second.
     :param requests: requests completed.
-    :param errors: socket errors (connect, read, write, timeout) plus non-2xx/3xx answers.
+    :param errors: non-2xx/3xx answers plus socket errors (connect, read, write).
+    :param timeouts: requests with no answer within wrk's ``--timeout``.
     :param latency_p99_ms: the 99th percentile latency, milliseconds.
+    :param statuses: answers by status code, when the script counts them (``post.lua``).
     """
 
     requests_per_second: float
     requests: int
     errors: int
+    timeouts: int
     latency_p99_ms: float
+    statuses: dict[int, int]
 
 
 def _ms(text: str) -> float:
@@ -53,11 +57,13 @@ def parse(output: str) -> Load:
     """Read wrk's report (run with ``--latency``)."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
     requests = int(re.search(r"(\d+) requests in", output)[1])
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write) (\d+)", output))
+    timeouts = sum(int(n) for n in re.findall(r"timeout (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors += int(non_2xx[1]) if non_2xx else 0
     p99 = re.search(r"\s99%\s+(\S+)", output)
-    return Load(rps, requests, errors, _ms(p99[1]) if p99 else 0.0)
+    statuses = {int(code): int(n) for code, n in re.findall(r"^status (\d+): (\d+)$", output, re.M)}
+    return Load(rps, requests, errors, timeouts, _ms(p99[1]) if p99 else 0.0, statuses)
 
 
 def run_wrk(
@@ -69,6 +75,7 @@ def run_wrk(
     headers: dict[str, str] | None = None,
     script: Path | None = None,
     env: dict[str, str] | None = None,
+    timeout: int = 30,
 ) -> Load:
     """Load ``url`` with wrk and return what it measured.
 
@@ -76,10 +83,12 @@ def run_wrk(
     :param connections: concurrent connections (clients).
     :param script: a wrk Lua script (e.g. ``bench/post.lua``).
     :param env: the environment of wrk (for the script).
+    :param timeout: seconds wrk waits for an answer before it counts a timeout.
     """
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("the benchmark loads 127.0.0.1 only")
     command = [ensure_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += ["--timeout", f"{timeout}s"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     if script is not None:

@@ -28,3 +28,23 @@ function request()
   local body = string.gsub(template, "__NAME__", name)
   return wrk.format("POST", "/api/v1/topologies", nil, body)
 end
+
+-- Count the answers by status, and print them at the end ("status 201: 1234").
+statuses = {}
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    local counted = thread:get("statuses")
+    for status, n in pairs(counted) do
+      total[status] = (total[status] or 0) + n
+    end
+  end
+  for status, n in pairs(total) do
+    io.write(string.format("status %d: %d\n", status, n))
+  end
+end

@@ -11,7 +11,6 @@ from flask_smorest import Blueprint
 
 from .. import history
 from ..package import archive_files
-from ..stored import StoredRevision
 from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
 from .schemas import RevisionArgsSchema
 from .storage import open_session
@@ -20,9 +19,9 @@ from .views import archive_response
 blp = Blueprint("charts", __name__, description="Helm charts of stored topologies.")
 
 
-def _chart(name: str, revision: int | None) -> tuple[StoredRevision, bytes]:
+def _chart(name: str, revision: int | None) -> history.ChartArchive:
     with open_session() as session, session.begin():
-        return history.get_chart(session, name, revision)
+        return history.get_archive(session, name, revision)
 
 
 @blp.route("/topologies/<name>/chart")
@@ -40,8 +39,8 @@ class Chart(MethodView):
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
         """Download a topology's chart (the current revision, or ?revision=n)"""
-        found, data = _chart(name, revision)
-        return archive_response(found.name, found.chart_version, data)
+        found = _chart(name, revision)
+        return archive_response(found.name, found.chart_version, found.data, digest=found.digest)
 
 
 @blp.route("/topologies/<name>/chart/files")
@@ -54,5 +53,4 @@ class ChartFiles(MethodView):
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
         """A topology's chart files as JSON (the current revision, or ?revision=n)"""
-        _, data = _chart(name, revision)
-        return archive_files(data)
+        return archive_files(_chart(name, revision).data)

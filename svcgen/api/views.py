@@ -154,12 +154,16 @@ def chart_response(document: dict, chart_version: str) -> Response:
     return archive_response(name, chart_version, data)
 
 
-def archive_response(name: str, chart_version: str, data: bytes) -> Response:
+def archive_response(
+    name: str, chart_version: str, data: bytes, *, digest: str | None = None
+) -> Response:
     """A chart archive as a download, answering ``If-None-Match`` with a 304.
 
     :param name: the chart's name.
     :param chart_version: its version (names the file).
     :param data: the ``.tgz`` bytes, e.g. as stored with a revision.
+    :param digest: the sha256 of ``data`` when known (stored with the revision);
+        computed when ``None``.
     :returns: ``application/gzip``, ``Content-Disposition: attachment;
         filename=<name>-<chartVersion>.tgz``, ``ETag`` the sha256 of ``data``.
     """
@@ -167,5 +171,5 @@ def archive_response(name: str, chart_version: str, data: bytes) -> Response:
     response.headers["Content-Disposition"] = (
         f"attachment; filename={chart_filename(name, chart_version)}"
     )
-    response.set_etag(hashlib.sha256(data).hexdigest())
+    response.set_etag(digest or hashlib.sha256(data).hexdigest())
     return response.make_conditional(request)

@@ -1,5 +1,7 @@
-"""The warnings of stored revisions are kept per worker (``svcgen.api.views``):
-what a read answers is what validation says, whatever the order of requests."""
+"""Reads made cheap (``make bench``) answer as before: the warnings of stored
+revisions are kept per worker (``svcgen.api.views``), and charts are read with one
+prepared column query (``svcgen.history.get_archive``): what a read answers is what
+validation says, whatever the order of requests, and a missing chart says why."""
 
 from __future__ import annotations
 
@@ -32,3 +34,13 @@ def test_a_narrower_node_port_range_is_its_own_entry(make_app, database_url, sho
     narrow = make_app(DATABASE_URL=database_url, NODE_PORT_RANGE=(31000, 31100)).test_client()
     problems = narrow.get("/api/v1/topologies/shop").json["warnings"]
     assert [p["field"] for p in problems] == ["components.0.ports.0.nodePort"]
+
+
+def test_chart_reads_say_what_is_missing(client, shop):
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    missing = client.get("/api/v1/topologies/nope/chart")
+    assert (missing.status_code, missing.json["message"]) == (404, "no topology named 'nope'")
+    gone = client.get("/api/v1/topologies/shop/chart?revision=9")
+    assert (gone.status_code, gone.json["message"]) == (404, "topology 'shop' has no revision 9")
+    files = client.get("/api/v1/topologies/shop/chart/files?revision=1")
+    assert files.status_code == 200 and "Chart.yaml" in files.json
