@@ -665,3 +665,70 @@ def test_unusual_but_valid_topologies_render(components, tmp_path):
     for service in services:
         if service["spec"]["type"] == "ClusterIP":
             assert all("nodePort" not in p for p in service["spec"].get("ports", []))
+
+
+def test_wiring_fills_each_placeholder_once_and_nothing_else(tmp_path):
+    """Patterns are cut into placeholders and text in one pass: what a substitution
+    writes is never read as a placeholder again, and lone braces stay text."""
+    edge = {
+        "name": "api",
+        "env": {
+            "NESTED": "{port.{host}}",
+            "BRACES": "x{y{host}}z{",
+            "URL": "http://{host}:{port.http}/v1 {port}",
+            "DOUBLE": "{{host}}",
+        },
+    }
+    doc = {
+        "name": "shop",
+        "components": [
+            {
+                "name": "web",
+                "role": "frontend",
+                "image": "nginx",
+                "ports": [{"port": 80}],
+                "dependsOn": [edge],
+            },
+            {
+                "name": "api",
+                "role": "backend",
+                "image": "x",
+                "ports": [{"name": "http", "port": 8080}],
+            },
+        ],
+    }
+    validate_topology(doc)
+    objects = check_chart(render_chart(doc, "0.1.0"), "shop", tmp_path, release="r")
+    container = find(objects, "Deployment", "r-shop-web")["spec"]["template"]["spec"]["containers"][
+        0
+    ]
+    assert {e["name"]: e["value"] for e in container["env"]} == {
+        "NESTED": "{port.r-shop-api}",
+        "BRACES": "x{yr-shop-api}z{",
+        "URL": "http://r-shop-api:8080/v1 8080",
+        "DOUBLE": "{r-shop-api}",
+    }
+
+
+def test_service_ports_sharing_a_target_list_the_container_port_once(tmp_path):
+    """Server-side apply keys container ports by (containerPort, protocol): list each once."""
+    ports = [
+        {"name": "http", "port": 80, "targetPort": 8080},
+        {"name": "alt", "port": 8080},
+        {"name": "dns", "port": 53, "targetPort": 8080, "protocol": "UDP"},
+    ]
+    doc = {
+        "name": "shop",
+        "components": [{"name": "web", "role": "frontend", "image": "nginx", "ports": ports}],
+    }
+    validate_topology(doc)
+    objects = check_chart(render_chart(doc, "0.1.0"), "shop", tmp_path, release="r")
+    container = find(objects, "Deployment", "r-shop-web")["spec"]["template"]["spec"]["containers"][
+        0
+    ]
+    assert container["ports"] == [
+        {"containerPort": 8080, "protocol": "TCP", "name": "http"},
+        {"containerPort": 8080, "protocol": "UDP", "name": "dns"},
+    ]
+    service = find(objects, "Service", "r-shop-web")["spec"]["ports"]
+    assert [(p["port"], p["targetPort"]) for p in service] == [(80, 8080), (8080, 8080), (53, 8080)]
