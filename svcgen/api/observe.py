@@ -15,9 +15,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 from flask.views import MethodView
@@ -60,12 +60,12 @@ def init_app(app: Flask) -> None:
 def _start() -> None:
     g.request_started = time.perf_counter()
     given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+    g.request_id = given if _SANE_ID.fullmatch(given) else os.urandom(16).hex()
 
 
 def _finish(response: Response) -> Response:
     started = g.pop("request_started", None)
-    request_id = g.get("request_id") or uuid.uuid4().hex
+    request_id = g.get("request_id") or os.urandom(16).hex()
     response.headers["X-Request-ID"] = request_id
     if started is None:  # a before_request hook failed before ours ran
         return response
