@@ -38,13 +38,19 @@ spec:
           {{- end }}
           {{- end }}
           {{- with $c.ports }}
+          {{- /* two Service ports may forward to one container port: list it once */}}
+          {{- $listed := dict }}
           ports:
             {{- range . }}
+            {{- $key := printf "%v/%v" (.targetPort | default .port) (.protocol | default "TCP") }}
+            {{- if not (hasKey $listed $key) }}
+            {{- $_ := set $listed $key true }}
             - containerPort: {{ .targetPort | default .port }}
               protocol: {{ .protocol | default "TCP" }}
               {{- with .name }}
               name: {{ . | quote }}
               {{- end }}
+            {{- end }}
             {{- end }}
           {{- end }}
           {{- $env := include "svcgen.env" . }}
@@ -94,21 +100,23 @@ svcgen.env: the container's env list items, as YAML lines.
 {{/*
 svcgen.wiring: one dependsOn edge's variables. In each pattern {host} becomes
 the target's Service name, {port} its first port and {port.<name>} the port of
-that name, at install time: the host depends on the release name.
+that name, at install time: the host depends on the release name. The pattern
+is cut into placeholders and literal text in one pass, so text that a
+substitution puts in place is never read as a placeholder again.
 */}}
 {{- define "svcgen.wiring" -}}
 {{- $target := dict "root" .root "key" .edge.component }}
 {{- include "svcgen.component" $target }}
 {{- $t := index .root.Values .edge.component }}
-{{- $host := include "svcgen.serviceName" $target }}
-{{- $first := "" }}
-{{- with $t.ports }}{{ $first = toString (first .).port }}{{ end }}
-{{- range $name, $pattern := .edge.env }}
-{{- $value := toString $pattern | replace "{host}" $host | replace "{port}" $first }}
+{{- $ports := dict "{host}" (include "svcgen.serviceName" $target) }}
+{{- with $t.ports }}{{ $_ := set $ports "{port}" (toString (first .).port) }}{{ end }}
 {{- range $p := $t.ports }}
-{{- if $p.name }}
-{{- $value = $value | replace (printf "{port.%s}" $p.name) (toString $p.port) }}
+{{- if $p.name }}{{ $_ := set $ports (printf "{port.%s}" $p.name) (toString $p.port) }}{{ end }}
 {{- end }}
+{{- range $name, $pattern := .edge.env }}
+{{- $value := "" }}
+{{- range $token := regexFindAll "[{][a-z0-9.-]*[}]|[^{]+|[{]" (toString $pattern) -1 }}
+{{- $value = printf "%s%s" $value (hasKey $ports $token | ternary (get $ports $token) $token) }}
 {{- end }}
 - name: {{ $name | quote }}
   value: {{ $value | quote }}
