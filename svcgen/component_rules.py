@@ -13,17 +13,7 @@ from .errors import FieldError
 from .pod_rules import pod_errors
 from .wiring import edge_errors
 
-_POD_FIELDS = (
-    "image",
-    "command",
-    "args",
-    "replicas",
-    "env",
-    "secretEnv",
-    "resources",
-    "healthPath",
-    "probes",
-)
+_POD_FIELDS = model.POD_FIELDS
 _TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 _TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
 

@@ -10,6 +10,19 @@ from __future__ import annotations
 #: Service type by role when ``service.type`` is not set.
 DEFAULT_SERVICE_TYPE = {"frontend": "NodePort", "backend": "ClusterIP"}
 
+#: Fields only components that run pods have; an external component may not set them.
+POD_FIELDS = (
+    "image",
+    "command",
+    "args",
+    "replicas",
+    "env",
+    "secretEnv",
+    "resources",
+    "healthPath",
+    "probes",
+)
+
 #: Service types reachable from outside the cluster through a node port.
 NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
 

@@ -22,7 +22,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
-from . import schemas
+from . import model, schemas
 from .fields import StrMap
 from .syntax import IANA_SVC_NAME
 
@@ -44,17 +44,7 @@ DESCRIPTION = (
 _REF_PREFIX = "#/components/schemas/"
 
 #: Fields only pods have: not allowed on an external component (``component_rules._role_fields``).
-_POD_FIELDS = (
-    "image",
-    "command",
-    "args",
-    "replicas",
-    "env",
-    "secretEnv",
-    "resources",
-    "healthPath",
-    "probes",
-)
+_POD_FIELDS = model.POD_FIELDS
 
 
 def _role(*roles: str) -> dict:
