@@ -104,13 +104,14 @@ def _loads(work: Path, url: str) -> dict:
 def main() -> None:
     """Run everything and print a Markdown report."""
     targets = {"GET topology": 0.6, "GET chart": 0.7, "POST topology": 0.3}
+    load = " ".join(f"{n:.1f}" for n in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="svcgen-bench-") as tmp:
         work = Path(tmp)
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'bench.sqlite3'}"
         migrate(url)
         loads = _loads(work, url)
     print(f"machine: {_machine()}; gunicorn workers: {WORKERS}; wrk: 2 threads, 32 connections,")
-    print(f"{SECONDS} s per run; database: {url.split(':', 1)[0]}\n")
+    print(f"{SECONDS} s per run; database: {url.split(':', 1)[0]}; load average before: {load}\n")
     print(
         "| load | svcgen req/s | baseline req/s | ratio | target | svcgen p99 ms "
         "| errors | timeouts |"
