@@ -238,7 +238,7 @@ _TEXTS = {
     ),
     ("podDisruptionBudget", "enabled"): "turns the PodDisruptionBudget on.",
     ("podDisruptionBudget", "minAvailable"): (
-        "is how many pods (a number, or a percentage like \"50%\") stay up."
+        'is how many pods (a number, or a percentage like "50%") stay up.'
     ),
     ("image", "repository"): "is the image's repository.",
     ("image", "tag"): "is the image's tag (empty: none).",
