@@ -504,7 +504,7 @@ class TopologySchema(StrictSchema):
         validate=validate.Length(1, 100, error="must be 1 to 100 characters"),
         metadata=states(syntax.PRINTABLE),
     )
-    chartVersion = Str(check=_chart_version, metadata=states(syntax.SEMVER))
+    chartVersion = Str(check=_chart_version, max_length=128, metadata=states(syntax.SEMVER))
     labels = StrMap(
         key_check=_label_key,
         value_check=k8s.label_value,

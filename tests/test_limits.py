@@ -51,6 +51,7 @@ CASES = [
         "components.1.probes.readiness.exec.command.0",
     ),
     ("description", "x" * 1000, "x" * 1001, "description"),
+    ("chartVersion", "1.0.0-" + "a" * 122, "1.0.0-" + "a" * 123, "chartVersion"),
     ("components.1.image", "a" * 512, "a" * 513, "components.1.image"),
     (
         "components.0.dependsOn",
