@@ -182,3 +182,20 @@ def test_the_api_names_the_field(client):
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["components.1.env.A"]
     assert client.post("/api/v1/validate", json=base()).status_code == 200
+
+
+def test_a_topology_where_everyone_calls_everyone_is_refused_fast(client):
+    """200 components each depending on the 199 others took 20 s to render: now a 422
+    at once, and the largest topology the limits allow renders in a few seconds."""
+    import time
+
+    started = time.monotonic()
+    response = client.post("/api/v1/render", json=topology(200, depends=199))
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.get_json()["errors"]}
+    assert "components.0.dependsOn" in fields
+    assert time.monotonic() - started < 10
+    started = time.monotonic()
+    response = client.post("/api/v1/render", json=topology(200, depends=5))  # 1000 edges
+    assert response.status_code == 200, response.get_json()
+    print(f"200 components, 1000 dependsOn edges rendered in {time.monotonic() - started:.1f}s")
