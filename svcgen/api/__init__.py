@@ -3,7 +3,7 @@
 Modules, one concern each: ``errors`` (every exception to a JSON response, in
 one place), ``bodies`` (request bodies: content type, parsing, validation),
 ``storage`` (the database session of a request), ``schemas``, ``apidoc``,
-``examples`` and ``otherpaths`` (the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
+``examples``, ``otherpaths`` and ``authdoc`` (the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
 blueprints ``topologies``, ``revisions``, ``charts``, ``diffs``, ``documents``
 (validate and render without storing), ``helmrepo`` (``/charts``, a Helm chart
 repository), ``health``, ``diagrams`` (``diagram.svg``) and ``catalog_info``
