@@ -49,9 +49,9 @@ def logging_config(level: str = "INFO") -> dict:
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-                "timestamp": False,
+                "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "timestamp": "time",  # RFC 3339, UTC
             }
         },
         "handlers": {"json": handler},

@@ -59,6 +59,7 @@ def test_log_lines_are_json():
     line = json.loads(formatter.format(record))
     assert line["message"] == "request" and line["status"] == 200
     assert line["level"] == "INFO" and line["logger"] == REQUEST_LOGGER
+    assert line["time"].endswith("+00:00")  # RFC 3339, UTC
 
 
 def test_metrics_by_route_and_status(client, shop):
