@@ -97,6 +97,7 @@ def validate(document: dict, *, node_port_range: tuple[int, int]):
     components = document["components"]
     errors = _label_keys(document)
     errors += _names(components)
+    errors += _fixed_name_clashes(document)
     for index, component in enumerate(components):
         errors += component_errors(index, component, components, node_port_range)
     errors += _node_ports(components)
@@ -162,6 +163,30 @@ def _names(components: list[dict]) -> list[FieldError]:
                     )
                 )
             seen_services.setdefault(fixed, i)
+    return errors
+
+
+def _fixed_name_clashes(document: dict) -> list[FieldError]:
+    """A fixed ``service.name`` may not be the default Service name of another component
+    in the release named like the topology (``helm install shop``), where objects are
+    named ``shop-<component>``: the two Services would share one name."""
+    name = document["name"]
+    defaults = {
+        f"{name}-{c['name']}": c["name"]
+        for c in document["components"]
+        if model.has_service(c) and "name" not in c.get("service", {})
+    }
+    errors = []
+    for i, c in enumerate(document["components"]):
+        fixed = c.get("service", {}).get("name")
+        if fixed in defaults:
+            errors.append(
+                FieldError(
+                    ("components", i, "service", "name"),
+                    f"'{fixed}' is the Service name '{defaults[fixed]}' gets when the chart is "
+                    f"installed as release '{name}'; pick another name",
+                )
+            )
     return errors
 
 

@@ -64,7 +64,14 @@ def _names(document: dict) -> list[FieldError]:
     }
     for i, c in enumerate(document["components"]):
         fixed = c.get("service", {}).get("name", "")
-        clash = next((d for d in sorted(defaults) if fixed.endswith(f"-{d}")), None)
+        clash = next(
+            (
+                d
+                for d in sorted(defaults)
+                if fixed.endswith(f"-{d}") and fixed != f"{document['name']}-{d}"
+            ),
+            None,
+        )
         if clash:
             release = fixed.removesuffix(f"-{clash}")
             out.append(

@@ -513,6 +513,15 @@ def test_fixed_service_name_without_a_clash_is_no_warning():
     assert validate_topology(both).warnings == []  # api's own fixed name: no default to clash with
 
 
+def test_fixed_service_name_may_not_be_a_default_name_of_the_release_named_like_the_topology():
+    doc = with_("components.0.service", {"name": "shop-api"})
+    assert "components.0.service.name" in errors_of(doc)
+    assert "release 'shop'" in errors_of(doc)["components.0.service.name"]
+    # api with its own fixed name has no default name to clash with
+    doc = with_("components.1.service", {"name": "backend"}, doc)
+    assert errors_of(doc) == {}
+
+
 def test_fixed_service_names_unique():
     doc = with_("components.0.service", {"name": "shop"})
     doc = with_("components.1.service", {"name": "shop"}, doc)
@@ -575,7 +584,7 @@ WARNINGS = [
 
 WARNINGS += [
     ("name", "1shop", "name"),
-    ("components.0.service", {"name": "shop-api"}, "components.0.service.name"),
+    ("components.0.service", {"name": "prod-api"}, "components.0.service.name"),
 ]
 
 
