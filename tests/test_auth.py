@@ -249,3 +249,14 @@ def test_cli_says_when_the_database_is_not_migrated(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     result = CliRunner().invoke(main, ["token", "list"])
     assert result.exit_code == 1 and "alembic upgrade head" in result.stderr
+
+
+def test_a_deeply_nested_token_request_is_400_not_500(client):
+    """webargs parses the token API's JSON; nesting past the recursion limit is a bad body."""
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/v1/tokens", data=body, content_type="application/json")
+    assert response.status_code == 400, response.get_json()
+    assert (
+        response.get_json()["message"] == "the body is nested too deeply; send a flat JSON object"
+    )
+    assert client.get("/api/v1/tokens").status_code == 200

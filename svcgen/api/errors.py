@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SvcgenError, handle_svcgen_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -131,6 +132,13 @@ def handle_http_exception(exc: HTTPException):
         ]
         return error_body(code, "invalid request parameters", problems), code, headers
     return error_body(code, message), code, headers
+
+
+def handle_too_deep(exc: RecursionError):
+    """A body nested past Python's recursion limit, wherever it is parsed (webargs'
+    JSON parser for the token API, for instance): 400, like any malformed body."""
+    message = "the body is nested too deeply; send a flat JSON object"
+    return error_body(400, message), 400
 
 
 def handle_database_unavailable(exc: OperationalError):
