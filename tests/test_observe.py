@@ -85,3 +85,16 @@ def test_metrics_by_route_and_status(client, shop):
     assert grew("svcgen_topologies_stored_total", operation="create") == 1
     assert grew("svcgen_topologies_stored_total", operation="replace") == 1
     assert grew("svcgen_charts_rendered_total") == 2
+
+
+def test_made_up_methods_share_one_metrics_label(client):
+    """A client cannot grow the metrics without bound by inventing HTTP methods."""
+    before = client.get("/metrics").get_data(as_text=True)
+    for method in ("FOOBAR", "BAZ", "QUUX"):
+        assert client.open("/healthz", method=method).status_code == 405
+    after = client.get("/metrics").get_data(as_text=True)
+    assert "FOOBAR" not in after and "QUUX" not in after
+    grown = sample(after, "svcgen_http_requests_total", method="other", status="405") - sample(
+        before, "svcgen_http_requests_total", method="other", status="405"
+    )
+    assert grown == 3
