@@ -29,13 +29,18 @@ timeout = 60
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 preload_app = False
+# gunicorn's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl): a second
+# server on the machine would take it over and remove it on exit. svcgen does not use it.
+control_socket_disable = True
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 logconfig_dict = logging_config(loglevel.upper())
 # Workers need it before they import prometheus_client: set it here, in the master.
 os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / f"svcgen-metrics-{os.getuid()}")
+    "PROMETHEUS_MULTIPROC_DIR",
+    # one directory per server: the master empties it at start
+    str(Path(tempfile.gettempdir()) / f"svcgen-metrics-{os.getuid()}-{bind.replace(':', '-')}"),
 )
 
 

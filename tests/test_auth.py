@@ -260,3 +260,13 @@ def test_a_deeply_nested_token_request_is_400_not_500(client):
         response.get_json()["message"] == "the body is nested too deeply; send a flat JSON object"
     )
     assert client.get("/api/v1/tokens").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("PATCH", "/api/v1/topologies/shop", 405), ("POST", "/metrics", 405), ("DELETE", "/no/such/path", 404)],
+)
+def test_a_wrong_method_or_path_is_405_or_404_without_a_token(anonymous, method, path, status):
+    response = anonymous.open(path, method=method)
+    assert response.status_code == status
+    assert response.get_json()["code"] == status

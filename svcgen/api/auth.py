@@ -106,6 +106,8 @@ def authorize() -> None:
     :raises PermissionDenied: the token's role is below the one needed.
     """
     g.token = None
+    if request.routing_exception is not None:
+        return  # no such route or method: answer 404 / 405, with or without a token
     reads_required = current_app.config.get("AUTH_READS") == "required"
     needed = required_role(request.method, request.path, reads_required=reads_required)
     if needed is None and (request.method == "OPTIONS" or is_open(request.path)):
