@@ -21,6 +21,7 @@ HTTP or exit codes; ``svcgen.api.errors`` turns them into HTTP responses and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 Path = tuple[str | int, ...]
@@ -42,9 +43,17 @@ class FieldError:
         """``{"path": [...], "field": "components.1.ports.0.nodePort", "message": ...}``."""
         return {
             "path": list(self.path),
-            "field": ".".join(str(p) for p in self.path),
+            "field": ".".join(_spelled(p) for p in self.path),
             "message": self.message,
         }
+
+
+def _spelled(part: object) -> str:
+    """A path part as the document spells it: list indices and strings as they are,
+    a YAML ``null`` / ``true`` key as ``null`` / ``true`` (never Python's ``None``)."""
+    if isinstance(part, bool) or part is None or isinstance(part, float):
+        return json.dumps(part)
+    return str(part)
 
 
 class SvcgenError(Exception):

@@ -69,3 +69,16 @@ def test_a_byte_order_mark_is_allowed_in_json_as_in_yaml():
 def test_yaml_merge_keys_are_no_duplicates():
     text = "base: &b {port: 80}\nother:\n  <<: *b\n  name: x\n"
     assert parse_document(text, "application/yaml")["other"] == {"port": 80, "name": "x"}
+
+
+def test_error_fields_spell_yaml_keys_as_yaml_does():
+    doc = parse_document(
+        "name: s\ncomponents:\n  - {name: w, role: worker, image: busybox, env: {null: a, true: b}}\n",
+        "application/yaml",
+    )
+    with pytest.raises(TopologyInvalid) as info:
+        validate_topology(doc)
+    assert {e.as_dict()["field"] for e in info.value.errors} == {
+        "components.0.env.null",
+        "components.0.env.true",
+    }
