@@ -54,7 +54,7 @@ def _names(document: dict) -> list[FieldError]:
         out.append(
             FieldError(
                 ("name",),
-                "starts with a digit: install the chart under a release name that starts with a letter (Service names must), not under this name",
+                f"starts with a digit: install the chart under a release name that starts with a letter, such as app-{document['name']} (Service names must), not under this name",
             )
         )
     defaults = {

@@ -219,3 +219,12 @@ def test_index_pages(app, client, monkeypatch):
     assert names("/?q=a&page=2") == ["a2", "a1"]
     assert names("/?q=a&page=3") == []
     assert "page must be a whole number" in page(client, "/?page=0", 400)
+
+
+def test_install_command_uses_a_release_name_kubernetes_accepts(app, client):
+    """A topology named '1shop' is a fine chart name, but a release named so would make
+    Service names Kubernetes refuses: the page suggests one that starts with a letter."""
+    store(app, other_topology("1shop", "storefront"))
+    text = page(client, "/topologies/1shop")
+    assert "helm install app-1shop svcgen/1shop" in text
+    assert "helm install 1shop " not in text
