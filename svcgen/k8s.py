@@ -13,15 +13,15 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123_SUBDOMAIN = re.compile(
+DNS1123_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1035_LABEL_RE = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+DNS1123_SUBDOMAIN_RE = re.compile(
     r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 )
 _QUALIFIED_NAME_PART = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+LABEL_VALUE_RE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _IANA_SVC_NAME = re.compile(r"^[-a-z0-9]+$")
-_C_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+C_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # apimachinery resource.Quantity: a signed decimal number with an optional suffix.
 QUANTITY = re.compile(
     r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$"
@@ -34,35 +34,30 @@ IANA_SVC_NAME_MAX = 15
 TOTAL_ANNOTATION_SIZE_MAX = 256 * 1024
 
 
+def _label(value: str, pattern: re.Pattern, max_length: int, shape: str) -> list[str]:
+    problems = []
+    if len(value) > max_length:
+        problems.append(f"must be no more than {max_length} characters")
+    if not pattern.fullmatch(value):
+        problems.append(f"must consist of lower-case letters, digits or '-', {shape}")
+    return problems
+
+
 def dns1123_label(value: str, max_length: int = DNS1123_LABEL_MAX) -> list[str]:
     """Problems with ``value`` as an RFC 1123 label (``IsDNS1123Label``): 1 to 63
     lower-case alphanumerics or ``-``, starting and ending alphanumeric.
 
     :param max_length: a tighter cap where a caller needs one (Helm's 53 for release names).
     """
-    problems = []
-    if len(value) > max_length:
-        problems.append(f"must be no more than {max_length} characters")
-    if not _DNS1123_LABEL.fullmatch(value):
-        problems.append(
-            "must consist of lower-case letters, digits or '-', and start and end with a "
-            "letter or digit (e.g. 'my-name' or '123-abc')"
-        )
-    return problems
+    shape = "and start and end with a letter or digit (e.g. 'my-name' or '123-abc')"
+    return _label(value, DNS1123_LABEL_RE, max_length, shape)
 
 
 def dns1035_label(value: str, max_length: int = DNS1123_LABEL_MAX) -> list[str]:
     """Problems with ``value`` as an RFC 1035 label (``IsDNS1035Label``, the Service
     name syntax): like :func:`dns1123_label` but the first character is a letter."""
-    problems = []
-    if len(value) > max_length:
-        problems.append(f"must be no more than {max_length} characters")
-    if not _DNS1035_LABEL.fullmatch(value):
-        problems.append(
-            "must consist of lower-case letters, digits or '-', start with a letter and end "
-            "with a letter or digit (e.g. 'my-name' or 'abc-123')"
-        )
-    return problems
+    shape = "start with a letter and end with a letter or digit (e.g. 'my-name' or 'abc-123')"
+    return _label(value, DNS1035_LABEL_RE, max_length, shape)
 
 
 def dns1123_subdomain(value: str) -> list[str]:
@@ -71,7 +66,7 @@ def dns1123_subdomain(value: str) -> list[str]:
     problems = []
     if len(value) > DNS1123_SUBDOMAIN_MAX:
         problems.append(f"must be no more than {DNS1123_SUBDOMAIN_MAX} characters")
-    if not _DNS1123_SUBDOMAIN.fullmatch(value):
+    if not DNS1123_SUBDOMAIN_RE.fullmatch(value):
         problems.append(
             "must be a lower-case DNS name: letters, digits, '-' and '.', each dot-separated "
             "part starting and ending with a letter or digit (e.g. 'db.example.com')"
@@ -135,7 +130,7 @@ def label_value(value: str) -> list[str]:
     problems = []
     if len(value) > DNS1123_LABEL_MAX:
         problems.append(f"must be no more than {DNS1123_LABEL_MAX} characters")
-    if not _LABEL_VALUE.fullmatch(value):
+    if not LABEL_VALUE_RE.fullmatch(value):
         problems.append(
             "must be empty or consist of letters, digits, '-', '_' or '.', and start and "
             "end with a letter or digit"
@@ -146,7 +141,7 @@ def label_value(value: str) -> list[str]:
 def c_identifier(value: str) -> list[str]:
     """Problems with ``value`` as an environment variable name svcgen accepts: a C
     identifier (``IsCIdentifier``), so every shell and runtime can read it."""
-    if _C_IDENTIFIER.fullmatch(value):
+    if C_IDENTIFIER_RE.fullmatch(value):
         return []
     return [
         "must be a C identifier: letters, digits and '_', not starting with a digit (e.g. 'LOG_LEVEL')"

@@ -11,20 +11,30 @@ holds each fragment against its check on sample values.
 
 from __future__ import annotations
 
-from .k8s import DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN_MAX, IANA_SVC_NAME_MAX, QUANTITY
+from .k8s import (
+    C_IDENTIFIER_RE,
+    DNS1035_LABEL_RE,
+    DNS1123_LABEL_MAX,
+    DNS1123_LABEL_RE,
+    DNS1123_SUBDOMAIN_MAX,
+    DNS1123_SUBDOMAIN_RE,
+    IANA_SVC_NAME_MAX,
+    LABEL_VALUE_RE,
+    QUANTITY,
+)
 
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _SUBDOMAIN = rf"{_LABEL}(\.{_LABEL})*"
 _NAME_PART = r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
 
 #: ``IsDNS1123Label``: lower-case alphanumerics and ``-``.
-DNS1123_LABEL = {"pattern": rf"^{_LABEL}$", "maxLength": DNS1123_LABEL_MAX}
+DNS1123_LABEL = {"pattern": DNS1123_LABEL_RE.pattern, "maxLength": DNS1123_LABEL_MAX}
 
 #: ``IsDNS1035Label``, the Service name syntax: a DNS-1123 label starting with a letter.
-DNS1035_LABEL = {"pattern": r"^[a-z]([-a-z0-9]*[a-z0-9])?$", "maxLength": DNS1123_LABEL_MAX}
+DNS1035_LABEL = {"pattern": DNS1035_LABEL_RE.pattern, "maxLength": DNS1123_LABEL_MAX}
 
 #: ``IsDNS1123Subdomain``: dot-separated DNS-1123 labels.
-DNS1123_SUBDOMAIN = {"pattern": rf"^{_SUBDOMAIN}$", "maxLength": DNS1123_SUBDOMAIN_MAX}
+DNS1123_SUBDOMAIN = {"pattern": DNS1123_SUBDOMAIN_RE.pattern, "maxLength": DNS1123_SUBDOMAIN_MAX}
 
 #: An Ingress host: a DNS-1123 subdomain, optionally after ``*.``.
 INGRESS_HOST = {"pattern": rf"^(\*\.)?{_SUBDOMAIN}$", "maxLength": DNS1123_SUBDOMAIN_MAX + 2}
@@ -48,12 +58,12 @@ ANNOTATION_KEY = {
 
 #: ``IsValidLabelValue``: empty, or alphanumeric at both ends.
 LABEL_VALUE = {
-    "pattern": r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",
+    "pattern": LABEL_VALUE_RE.pattern,
     "maxLength": DNS1123_LABEL_MAX,
 }
 
 #: ``IsCIdentifier``: environment variable names.
-C_IDENTIFIER = {"pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"}
+C_IDENTIFIER = {"pattern": C_IDENTIFIER_RE.pattern}
 
 #: ``resource.ParseQuantity``.
 RESOURCE_QUANTITY = {"pattern": QUANTITY.pattern}
