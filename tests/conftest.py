@@ -35,6 +35,8 @@ from svcgen.api import create_app
 from svcgen.api.storage import engine
 from svcgen.db import make_engine, make_sessionmaker
 
+from .examples import shop_document
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The server the PostgreSQL variant uses; ``SVCGEN_TEST_POSTGRES`` overrides
@@ -229,30 +231,4 @@ def document_of(body: dict) -> dict:
 @pytest.fixture
 def shop() -> dict:
     """A valid topology document: the seed article's shop (a fresh copy)."""
-    return {
-        "name": "shop",
-        "description": "Front end, back end and an external data source",
-        "components": [
-            {
-                "name": "web",
-                "role": "frontend",
-                "image": "nginx:1.27",
-                "ports": [{"name": "http", "port": 80, "nodePort": 30008}],
-                "service": {"type": "NodePort"},
-                "dependsOn": ["api"],
-            },
-            {
-                "name": "api",
-                "role": "backend",
-                "image": "ghcr.io/example/shop-api:2.3.1",
-                "ports": [{"port": 8080}],
-                "dependsOn": ["orders-db"],
-            },
-            {
-                "name": "orders-db",
-                "role": "external",
-                "external": {"host": "orders.db.example.com"},
-                "ports": [{"port": 5432}],
-            },
-        ],
-    }
+    return shop_document()

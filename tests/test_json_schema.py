@@ -13,38 +13,13 @@ from svcgen import k8s, schemas, syntax
 from svcgen.errors import TopologyInvalid
 from svcgen.schema_export import topology_json_schema
 from svcgen.topology import parse_document, validate_topology
-from tests.examples import EXAMPLES
+from tests.examples import EXAMPLES, shop_document
 from tests.strategies import documents
 
 SCHEMA = topology_json_schema("https://svcgen.example/schema/topology.json")
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
-BASE = {
-    "name": "shop",
-    "components": [
-        {
-            "name": "web",
-            "role": "frontend",
-            "image": "nginx:1.27",
-            "ports": [{"name": "http", "port": 80, "nodePort": 30008}],
-            "service": {"type": "NodePort"},
-            "dependsOn": ["api"],
-        },
-        {
-            "name": "api",
-            "role": "backend",
-            "image": "ghcr.io/example/shop-api:2.3.1",
-            "ports": [{"port": 8080}],
-            "dependsOn": ["orders-db"],
-        },
-        {
-            "name": "orders-db",
-            "role": "external",
-            "external": {"host": "orders.db.example.com"},
-            "ports": [{"port": 5432}],
-        },
-    ],
-}
+BASE = shop_document()
 
 DELETE = object()
 
