@@ -16,6 +16,7 @@ are off unless a test sets ``RATELIMIT_ENABLED=True``. Processes started by a te
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -81,30 +82,38 @@ def _admin_url() -> tuple[str | None, str]:
     return None, "; ".join(reasons)
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A migrated PostgreSQL database of its own for this test session, dropped after it.
-
-    Skips the test when no PostgreSQL server answers on 127.0.0.1:5432.
-    """
+@contextlib.contextmanager
+def new_postgres_database(prefix: str):
+    """A new, empty PostgreSQL database named ``<prefix>_<random>``: yields its URL and
+    drops it afterwards. Skips the test when no server answers on 127.0.0.1:5432 (fails
+    instead when ``SVCGEN_REQUIRE_POSTGRES`` is set, as in CI)."""
     admin, why = _admin_url()
     if admin is None:
         message = f"no PostgreSQL server answers on 127.0.0.1:5432 ({why})"
         if os.environ.get(REQUIRE_POSTGRES_ENV):  # CI started the server: a skip is a failure
             pytest.fail(message)
         pytest.skip(message)
-    name = f"svcgen_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin_engine = create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     try:
-        migrate(url)
-        yield url
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin_engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A migrated PostgreSQL database of its own for this test session, dropped after it.
+
+    Skips the test when no PostgreSQL server answers on 127.0.0.1:5432.
+    """
+    with new_postgres_database("svcgen_test") as url:
+        migrate(url)
+        yield url
 
 
 def _empty(url: str) -> None:

@@ -4,34 +4,20 @@ gunicorn: on PostgreSQL they migrate one after the other (an advisory lock in
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from .conftest import REQUIRE_POSTGRES_ENV, ROOT, _admin_url
+from .conftest import ROOT, new_postgres_database
 
 
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_four_processes_upgrade_one_new_database():
-    admin, why = _admin_url()
-    if admin is None:
-        message = f"no PostgreSQL server answers on 127.0.0.1:5432 ({why})"
-        if os.environ.get(REQUIRE_POSTGRES_ENV):
-            pytest.fail(message)
-        pytest.skip(message)
-    name = f"svcgen_migrate_{uuid.uuid4().hex[:12]}"
-    admin_engine = create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
-    try:
+    with new_postgres_database("svcgen_migrate") as url:
         env = {"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
         command = [sys.executable, "-m", "alembic", "upgrade", "head"]
         runs = [
@@ -45,7 +31,3 @@ def test_four_processes_upgrade_one_new_database():
             heads = connection.execute(text("SELECT version_num FROM alembic_version")).all()
         check.dispose()
         assert len(heads) == 1
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
