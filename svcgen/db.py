@@ -6,7 +6,7 @@ transactions::
 
     Session = make_sessionmaker(engine)
     with Session() as session, session.begin():
-        repository.create_topology(session, document, chart_version)
+        repository.create_topology(session, document)
 
 ``journal_mode=WAL`` is deliberately *not* set here: it is a property of the
 database file, set once by the first migration. Switching it from every

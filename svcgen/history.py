@@ -126,23 +126,23 @@ def get_archive(session: Session, name: str, number: int | None) -> ChartArchive
     return ChartArchive(*found)
 
 
-def find_chart(session: Session, name: str, version: str) -> tuple[StoredRevision, bytes]:
-    """The revision of topology ``name`` whose chart has ``version``, and its archive.
+_VERSIONED_ARCHIVE = _ARCHIVE.where(
+    Topology.name == bindparam("name"), Revision.chart_version == bindparam("version")
+)
+
+
+def find_chart(session: Session, name: str, version: str) -> ChartArchive:
+    """The stored chart of topology ``name`` whose chart has ``version``.
 
     Chart versions rise with every revision, so at most one matches.
 
     :raises TopologyNotFound: no such topology or version.
     """
     named(name)
-    found = session.execute(
-        select(Topology, Revision)
-        .join(Revision, Revision.topology_id == Topology.id)
-        .where(Topology.name == name, Revision.chart_version == version)
-        .options(undefer(Revision.archive))
-    ).first()
+    found = session.execute(_VERSIONED_ARCHIVE, {"name": name, "version": version}).first()
     if found is None:
         raise TopologyNotFound(f"no chart {name!r} of version {version!r}")
-    return stored_revision(*found), found[1].archive
+    return ChartArchive(*found)
 
 
 def chart_entries(session: Session) -> list[ChartEntry]:

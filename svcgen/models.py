@@ -1,6 +1,6 @@
 """The database tables, as SQLAlchemy 2 declarative models.
 
-Only :mod:`svcgen.repository` (and :mod:`svcgen.tokens` for :class:`ApiToken`)
+Only :mod:`svcgen.repository`, :mod:`svcgen.history` (and :mod:`svcgen.tokens` for :class:`ApiToken`)
 uses these classes; everything else gets the plain dataclasses they return. Schema changes go through an Alembic migration in
 ``migrations/versions``; ``tests/test_migrations.py`` runs ``alembic check`` so
 that these models and the migrations never drift.

@@ -1,6 +1,6 @@
 """Storage of topologies and their revisions.
 
-This module and :mod:`svcgen.chartstore` are the only ones that see ORM rows;
+This module and :mod:`svcgen.history` are the only ones that see ORM rows;
 they hand out the frozen dataclasses of :mod:`svcgen.stored`. Every function
 takes a :class:`~sqlalchemy.orm.Session` whose transaction the caller owns
 (``with session.begin():``) and only flushes, so that an error raised here, or

@@ -1,7 +1,7 @@
 """What the repository hands out: frozen dataclasses, never ORM rows.
 
 :mod:`svcgen.repository` (writes and reads of topologies) and
-:mod:`svcgen.chartstore` (the stored chart archives) build these from rows with
+:mod:`svcgen.history` (the stored chart archives) build these from rows with
 :func:`stored_topology` and :func:`stored_revision`.
 """
 

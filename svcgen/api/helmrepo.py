@@ -47,27 +47,30 @@ _INDEX_CONTENT = {
 
 
 class IndexCache:
-    """The last index built in this process, and the stamp it was built for."""
+    """The last index built in this process, its ETag, and the stamp it was built for."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.stamp: str | None = None
         self.data = b""
+        self.etag = ""
         self.builds = 0
 
-    def get(self) -> bytes:
-        """The current index: the cached bytes when the stored charts' stamp is
-        unchanged, else a fresh build (cached for the next request)."""
+    def get(self) -> tuple[bytes, str]:
+        """The current index and its ETag (sha256 of the bytes): cached when the
+        stored charts' stamp is unchanged, else a fresh build (cached for the next
+        request)."""
         with open_session() as session, session.begin():
             stamp = history.charts_stamp(session)
             with self.lock:
                 if stamp == self.stamp:
-                    return self.data
+                    return self.data, self.etag
             data = build_index(history.chart_entries(session))
+        etag = hashlib.sha256(data).hexdigest()
         with self.lock:
-            self.stamp, self.data = stamp, data
+            self.stamp, self.data, self.etag = stamp, data, etag
             self.builds += 1
-        return data
+        return data, etag
 
 
 def init_app(app: Flask) -> None:
@@ -91,9 +94,9 @@ class Index(MethodView):
     @blp.response(200, content_type="application/yaml", description="Helm's index.yaml")
     def get(self):
         """The chart repository's index.yaml: every revision's chart"""
-        data = index_cache().get()
+        data, etag = index_cache().get()
         response = Response(data, mimetype="application/yaml")
-        response.set_etag(hashlib.sha256(data).hexdigest())
+        response.set_etag(etag)
         return response.make_conditional(request)
 
 
@@ -109,10 +112,12 @@ class Archive(MethodView):
         with open_session() as session, session.begin():
             for name, version in candidates(filename):
                 try:
-                    found, data = history.find_chart(session, name, version)
+                    found = history.find_chart(session, name, version)
                 except TopologyNotFound:
                     continue
-                return archive_response(found.name, found.chart_version, data)
+                return archive_response(
+                    found.name, found.chart_version, found.data, digest=found.digest
+                )
         raise TopologyNotFound(f"no chart archive named {filename!r} in this repository")
 
 

@@ -40,7 +40,7 @@ def if_match():
     """
     if request.if_match:
         return request.if_match.contains
-    if request.headers.get("If-Match", "").strip() or "If-Match" in request.headers:
+    if "If-Match" in request.headers:
         return lambda etag: False
     if current_app.config.get("REQUIRE_IF_MATCH"):
         raise PreconditionRequired(

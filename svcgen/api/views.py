@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import Response, current_app, request
 
-from .. import archive, metrics, render
+from .. import metrics
 from ..errors import TopologyInvalid
 from ..package import Packager, chart_filename, package_chart
 from ..stored import StoredRevision, StoredTopology
@@ -133,25 +133,17 @@ def packager() -> Packager:
     return package
 
 
-def chart_files(document: dict, chart_version: str) -> dict[str, str]:
-    """The chart's files, ``{path relative to the chart root: text}``."""
-    return render.render_chart(
-        document, chart_version, node_port_range=tuple(current_app.config["NODE_PORT_RANGE"])
-    )
-
-
 def chart_response(document: dict, chart_version: str) -> Response:
-    """The chart as a ``.tgz`` download whose ``ETag`` is the sha256 of its bytes.
+    """The chart of a document that is not stored (``POST /render``), made as a stored
+    revision's is (:func:`packager`), as a ``.tgz`` download whose ``ETag`` is the
+    sha256 of its bytes.
 
     :param document: a valid topology document.
     :param chart_version: the chart ``version``.
     :returns: a 200 response, ``application/gzip``, ``Content-Disposition:
         attachment; filename=<name>-<chartVersion>.tgz``.
     """
-    name = document["name"]
-    data = archive.build_archive(name, chart_files(document, chart_version))
-    metrics.CHARTS_RENDERED.inc()
-    return archive_response(name, chart_version, data)
+    return archive_response(document["name"], chart_version, packager()(document, chart_version))
 
 
 def archive_response(

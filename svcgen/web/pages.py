@@ -97,7 +97,7 @@ def topology(name: str):
         current=revisions[-1].number,
         document=found.document,
         rows=service_rows(found.document),
-        warnings=warnings_of(found.document),
+        warnings=warnings_of(found.document, etag=found.etag),
         revisions=revisions,
         files=[(path, highlight_file(path, files[path])) for path in ordered],
         chart_file=chart_filename(found.name, found.chart_version),
