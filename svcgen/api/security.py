@@ -5,9 +5,11 @@ and ``Referrer-Policy: no-referrer``. The API, the chart repository and the
 probes answer data, never pages, so their CSP allows nothing at all
 (:data:`API_CSP`). The HTML pages (``/``, ``/topologies/...``, their ``/assets/``,
 and the Swagger UI at ``/api/docs``) get :data:`PAGE_CSP`: scripts, styles,
-images and fonts from the same origin only; each inline ``<script>`` of the page
-(Swagger UI's start-up script) is allowed by its SHA-256 hash, computed from the
-response itself, never by ``'unsafe-inline'``. Inline styles are allowed, as
+images and fonts from the same origin only. Only the docs page, whose HTML comes
+from the flask-swagger-ui package and never holds user data, may run inline
+scripts: Swagger UI's start-up script, allowed by its SHA-256 hash (computed once
+per distinct page, never ``'unsafe-inline'``). svcgen's own pages run no script at
+all, so a script injected into one would not run. Inline styles are allowed, as
 Swagger UI sets ``style`` attributes. The token endpoints also send
 ``Cache-Control: no-store``: a new token must not stay in a cache.
 """
@@ -15,6 +17,7 @@ Swagger UI sets ``style`` attributes. The token endpoints also send
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 
@@ -29,6 +32,9 @@ PAGE_CSP = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+#: The Swagger UI page, the one page with an inline script.
+DOCS_PATHS = ("/api/docs", "/api/docs/")
 
 #: Paths (exact) and path prefixes (ending in ``/``) of the HTML pages and their assets.
 PAGE_PATHS = ("/", "/topologies/", "/assets/", "/api/docs", "/api/docs/")
@@ -58,26 +64,28 @@ def is_page(path: str) -> bool:
     )
 
 
-def inline_script_hashes(html: str) -> list[str]:
+@functools.lru_cache(maxsize=8)
+def inline_script_hashes(html: str) -> tuple[str, ...]:
     """CSP source expressions (``'sha256-...'``) of each inline ``<script>`` in ``html``.
 
     :param html: a page.
-    :returns: one per inline script, in page order, duplicates dropped.
+    :returns: one per inline script, in page order, duplicates dropped (cached: the
+        docs page is the same bytes on every request).
     """
     hashes = []
     for body in _INLINE_SCRIPT.findall(html):
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         if f"'sha256-{digest}'" not in hashes:
             hashes.append(f"'sha256-{digest}'")
-    return hashes
+    return tuple(hashes)
 
 
 def content_security_policy(path: str, response: Response) -> str:
     """The CSP of ``response`` to a request for ``path``."""
     if not is_page(path):
         return API_CSP
-    hashes = []
-    if response.mimetype == "text/html" and not response.is_streamed:
+    hashes: tuple[str, ...] = ()
+    if path in DOCS_PATHS and response.mimetype == "text/html" and not response.is_streamed:
         hashes = inline_script_hashes(response.get_data(as_text=True))
     return PAGE_CSP.format(scripts="".join(f" {h}" for h in hashes))
 
