@@ -72,7 +72,7 @@ def _load(file, node_port_range, *, as_json: bool = False) -> ValidatedTopology:
 
 
 def _where(error: FieldError) -> str:
-    return ".".join(map(str, error.path)) or "(document)"
+    return error.field or "(document)"
 
 
 def _print_warnings(file, topology: ValidatedTopology) -> None:

@@ -39,11 +39,17 @@ class FieldError:
     path: Path
     message: str
 
+    @property
+    def field(self) -> str:
+        """The path as one dotted string, keys spelled as the document spells them:
+        ``components.1.ports.0.nodePort``; ``""`` for the root."""
+        return ".".join(_spelled(p) for p in self.path)
+
     def as_dict(self) -> dict:
         """``{"path": [...], "field": "components.1.ports.0.nodePort", "message": ...}``."""
         return {
             "path": list(self.path),
-            "field": ".".join(_spelled(p) for p in self.path),
+            "field": self.field,
             "message": self.message,
         }
 
@@ -73,9 +79,7 @@ class TopologyInvalid(SvcgenError):
     def __init__(self, errors: list[FieldError]):
         self.errors = list(errors)
         first = self.errors[0] if self.errors else None
-        summary = (
-            f"{'.'.join(map(str, first.path)) or '(document)'}: {first.message}" if first else ""
-        )
+        summary = f"{first.field or '(document)'}: {first.message}" if first else ""
         super().__init__(f"the topology is invalid ({len(self.errors)} problem(s)); {summary}")
 
 

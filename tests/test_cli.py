@@ -145,3 +145,13 @@ def test_validate_json_reports_errors_on_stdout(tmp_path):
     bad.write_text("{")
     out = json.loads(run("validate", "--json", str(bad)).stdout)
     assert out["valid"] is False and "not valid JSON" in out["errors"][0]["message"]
+
+
+def test_cli_spells_error_fields_as_the_api_does(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: s\ncomponents:\n  - {name: w, role: worker, image: busybox, env: {null: a}}\n"
+    )
+    result = run("validate", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}: error: components.0.env.null: " in result.stderr

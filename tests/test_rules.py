@@ -57,7 +57,7 @@ def errors_of(doc: dict, **kwargs) -> dict[str, str]:
     try:
         validate_topology(doc, **kwargs)
     except TopologyInvalid as exc:
-        return {".".join(map(str, e.path)): e.message for e in exc.errors}
+        return {e.field: e.message for e in exc.errors}
     return {}
 
 
@@ -591,7 +591,7 @@ WARNINGS += [
 @pytest.mark.parametrize(("path", "value", "warning_path"), WARNINGS)
 def test_warnings(path, value, warning_path):
     result = validate_topology(with_(path, value))
-    paths = {".".join(map(str, w.path)): w.message for w in result.warnings}
+    paths = {w.field: w.message for w in result.warnings}
     assert warning_path in paths
     assert paths[warning_path].strip()
 

@@ -35,7 +35,7 @@ from .test_rules import base, with_
 )
 def test_secret_looking_env_names_warn_and_point_at_secret_env(name):
     result = validate_topology(with_("components.1.env", {name: "hunter2"}))
-    warnings = {".".join(map(str, w.path)): w.message for w in result.warnings}
+    warnings = {w.field: w.message for w in result.warnings}
     message = warnings[f"components.1.env.{name}"]
     assert "secretEnv" in message and "looks like a secret" in message
 
