@@ -122,8 +122,9 @@ def _service_fields(i: int, c: dict) -> list[FieldError]:
             )
         )
     for k, cidr in enumerate(svc.get("loadBalancerSourceRanges", [])):
-        network = ipaddress.ip_network(cidr.strip(), strict=False)
-        if str(network.network_address) != cidr.strip().split("/")[0]:
+        given = ipaddress.ip_interface(cidr.strip())
+        network = given.network
+        if given.ip != network.network_address:
             out.append(
                 FieldError(
                     (*where, "loadBalancerSourceRanges", k),

@@ -596,6 +596,12 @@ def test_warnings(path, value, warning_path):
     assert paths[warning_path].strip()
 
 
+@pytest.mark.parametrize("cidr", ["2001:DB8::/32", "2001:0db8::/32", " 10.0.0.0/8 ", "10.0.0.0/8"])
+def test_a_network_address_written_another_way_is_no_host_bits_warning(cidr):
+    service = {"type": "LoadBalancer", "loadBalancerSourceRanges": [cidr]}
+    assert validate_topology(with_("components.0.service", service)).warnings == []
+
+
 def test_frontend_clusterip_with_ingress_is_no_warning():
     doc = with_("components.0.service", {"type": "ClusterIP"})
     doc = with_("components.0.ports.0.nodePort", DELETE, doc)
