@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import shutil
 from pathlib import Path, PurePosixPath
 
 import jinja2
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from . import k8s, syntax
 from .errors import FieldError, TopologyInvalid
 from .model import service_type
 from .naming import RESERVED_VALUES_KEYS, is_safe_values_key, values_key
@@ -46,7 +46,6 @@ PER_COMPONENT = {
 
 _COMPONENT_PREFIX = "COMPONENT-"
 # Kubernetes IsDNS1035Label (staging/src/k8s.io/apimachinery/pkg/util/validation).
-_DNS1035 = re.compile(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?")
 
 
 def _environment() -> jinja2.Environment:
@@ -87,7 +86,7 @@ def check_names(document: dict) -> None:
     for i, component in enumerate(document["components"]):
         name = component["name"]
         key = values_key(name) if isinstance(name, str) else ""
-        if not isinstance(name, str) or not _DNS1035.fullmatch(name):
+        if not isinstance(name, str) or k8s.dns1035_label(name):
             message = "must be a DNS-1035 label to name chart files"
         elif not is_safe_values_key(key) or key in RESERVED_VALUES_KEYS or key in seen:
             message = f"its values key {key!r} is reserved, taken or unsafe"
@@ -175,6 +174,7 @@ def render_chart(
     context = {
         "keys": [values_key(c["name"]) for c in document["components"] if c["role"] != "worker"],
         "node_port_range": node_port_range,
+        "syntax": syntax,
         **_readme_context(document, values),
     }
     files = {

@@ -43,7 +43,12 @@ INGRESS_HOST = {"pattern": rf"^(\*\.)?{_SUBDOMAIN}$", "maxLength": DNS1123_SUBDO
 EXTERNAL_HOST = {"pattern": rf"^{_SUBDOMAIN}\.?$"}
 
 #: ``IsValidPortName``: at least one letter, no ``--``, no ``-`` at either end.
-IANA_SVC_NAME = {"pattern": r"^(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": IANA_SVC_NAME_MAX}
+#: (Segments joined by single '-', one of them holding a letter: no lookahead, so
+#: Go's RE2, which checks a chart's values.schema.json, reads it too.)
+IANA_SVC_NAME = {
+    "pattern": r"^([a-z0-9]+-)*[a-z0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+    "maxLength": IANA_SVC_NAME_MAX,
+}
 
 #: ``IsQualifiedName``: label keys and ``loadBalancerClass`` (the prefix's own
 #: 253-character limit is left to the server).

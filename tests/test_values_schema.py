@@ -152,3 +152,14 @@ def test_the_schema_accepts_the_overrides_kubernetes_accepts(tmp_path):
         chart.validate_schema(
             {"web": {"service": {"annotations": {"Example.COM/Owner": "Team A: anything!"}}}}
         )
+
+
+@pytest.mark.parametrize("name", ["80", "a--b", "-http", "http_alt"])
+def test_the_schema_refuses_port_names_no_container_accepts(name, tmp_path):
+    """Container port names are IANA service names (IsValidPortName), not DNS labels."""
+    port = {"name": name, "port": 80, "targetPort": 80, "protocol": "TCP"}
+    with (
+        load(tmp_path) as chart,
+        pytest.raises(helm_python.HelmValuesError, match="/web/ports/0/name"),
+    ):
+        chart.validate_schema({"web": {"ports": [port]}})
