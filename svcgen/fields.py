@@ -22,6 +22,18 @@ Check = Callable[[str], list[str]]
 _TOO_LONG = "must be no more than {max} characters"
 
 
+#: How much of a refused value an error message quotes.
+SHOWN_MAX = 80
+
+
+def shown(value: str) -> str:
+    """``value`` quoted for an error message, cut to :data:`SHOWN_MAX` characters so a
+    refused 100 KB string is not sent back whole."""
+    if len(value) <= SHOWN_MAX:
+        return repr(value)
+    return f"{value[:SHOWN_MAX]!r}... ({len(value)} characters)"
+
+
 class Str(fields.String):
     """A string that must arrive as a string; ``check`` returns the problems of a value."""
 
@@ -50,7 +62,7 @@ class Str(fields.String):
         if self.check:
             problems = self.check(value)
             if problems:
-                raise ValidationError([f"{value!r} {p}" for p in problems])
+                raise ValidationError([f"{shown(value)} {p}" for p in problems])
         return value
 
 
@@ -155,14 +167,14 @@ class StrMap(fields.Field):
         for key, item in value.items():
             problems = []
             if not isinstance(key, str):
-                shown = (
+                spelled = (
                     json.dumps(key)
                     if isinstance(key, bool | int | float | type(None))
                     else repr(key)
                 )
-                problems.append(f"the name {shown} must be a string; quote it in YAML")
+                problems.append(f"the name {spelled} must be a string; quote it in YAML")
             elif self.key_check:
-                problems += [f"the name {key!r} {p}" for p in self.key_check(key)]
+                problems += [f"the name {shown(key)} {p}" for p in self.key_check(key)]
             is_number = isinstance(item, int | float) and not isinstance(item, bool)
             if self.allow_numbers and is_number:
                 item = str(item)
@@ -178,7 +190,7 @@ class StrMap(fields.Field):
                     + _TOO_LONG.format(max=self.max_value_length)
                 )
             elif isinstance(item, str) and self.value_check:
-                problems += [f"the value {item!r} {p}" for p in self.value_check(item)]
+                problems += [f"the value {shown(item)} {p}" for p in self.value_check(item)]
             if problems:
                 errors[key] = problems
         if errors:

@@ -145,8 +145,31 @@ def test_a_too_long_value_is_not_quoted_back():
     assert errors == {"components.1.image": "must be no more than 512 characters"}
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "error_path"),
+    [
+        (
+            "components.1.resources",
+            {"requests": {"cpu": "9" * 100_000 + "x"}},
+            "components.1.resources.requests.cpu",
+        ),
+        ("components.1.healthPath", "/" + "a" * 100_000 + " ", "components.1.healthPath"),
+        (
+            "components.1.secretEnv",
+            [{"name": "A", "secret": "s", "key": "k" * 100_000 + "!"}],
+            "components.1.secretEnv.0.key",
+        ),
+        ("components.1.env", {"A B" * 30_000: "x"}, "components.1.env." + "A B" * 30_000),
+    ],
+)
+def test_no_refused_value_is_sent_back_whole(path, value, error_path):
+    message = errors_of(with_(path, value))[error_path]
+    assert len(message) < 400, message[:200]
+
+
 def test_depends_on_per_component():
-    assert errors_of(topology(101, depends=schemas.MAX_DEPENDS_ON)) != {}  # over the total
+    over = errors_of(topology(101, depends=schemas.MAX_DEPENDS_ON))
+    assert "dependsOn entries" in over["components"]  # over the total
     fits = topology(8, depends=7)
     fits["components"][0]["dependsOn"] = [f"x{i}" for i in range(100)]
     errors = errors_of(fits)
