@@ -58,14 +58,6 @@ def _is_plain(value: str) -> bool:
     return _PLAIN.fullmatch(value) is not None and value.lower() not in _YAML11_WORDS
 
 
-def _scalar(value):
-    """``value``, double-quoted when a YAML 1.1 or 1.2 reader could take it for
-    anything but a string (``yes``, ``0123``, ``6.10``, ``~``, ``null``...)."""
-    if not isinstance(value, str) or _is_plain(value):
-        return value
-    return DoubleQuotedScalarString(value)
-
-
 def _one_line(text: str) -> str:
     """``text`` on one line: unprintable characters become spaces, runs of
     spaces one space."""
@@ -141,7 +133,8 @@ def _events(value, path: tuple, comment, column: int, out: list) -> None:
 
 def dump_yaml(data: dict, comment: Callable[[tuple, str], str] | None = None) -> str:
     """YAML text of plain data (dicts, lists, str, int, bool), two-space indent,
-    no line folding, strings quoted by :func:`_scalar`.
+    no line folding, strings double-quoted when :func:`_is_plain` says a reader could take them for
+    something else.
 
     :param data: the mapping to write; key order is kept.
     :param comment: ``comment(path, key)`` gives the line written above ``key`` of

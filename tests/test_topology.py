@@ -18,7 +18,7 @@ from .examples import EXAMPLES
 def test_every_example_validates_unchanged(path: Path):
     document = parse_document(path.read_bytes(), "application/yaml")
     assert document == yaml.safe_load(path.read_text())
-    assert validate_topology(document).document == document
+    assert validate_topology(document).document == yaml.safe_load(path.read_text())
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
