@@ -132,7 +132,7 @@ def test_out_of_range_or_impossible_input_is_4xx(client, shop, url, code):
     assert_json_error(client.get(url), code)
 
 
-def test_impossible_name_on_put_and_delete_is_404(client, shop):
+def test_impossible_name_is_422_on_put_and_404_on_delete(client, shop):
     shop["name"] = "a\x00b"
     assert assert_json_error(client.put(f"{BASE}/a%00b", json=shop), 422)["errors"]
     assert_json_error(client.delete(f"{BASE}/a%00b"), 404)

@@ -89,9 +89,12 @@ def test_get_returns_document_and_server_fields(client, shop):
 
 
 def test_get_recomputes_warnings(client, shop):
+    from svcgen.api import views
+
     shop["components"][1]["service"] = {"type": "NodePort"}  # a back end exposed on nodes
     body = create(client, shop).get_json()
     assert body["warnings"], body
+    views._warnings_cache.clear()  # a fresh worker: nothing remembered from the POST
     assert client.get(f"{BASE}/shop").get_json()["warnings"] == body["warnings"]
     assert body["warnings"][0]["path"][:2] == ["components", 1]
 

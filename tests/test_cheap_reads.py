@@ -5,6 +5,7 @@ validation says, whatever the order of requests, and a missing chart says why.""
 
 from __future__ import annotations
 
+from svcgen.api import views
 from svcgen.topology import validate_topology
 
 
@@ -18,14 +19,23 @@ def test_reads_and_writes_answer_the_same_warnings(client, shop):
     assert expected
     created = client.post("/api/v1/topologies", json=shop)
     assert created.json["warnings"] == expected
-    first = client.get("/api/v1/topologies/shop").json
-    first["warnings"].append({"tampered": True})  # an answer is a copy
     assert client.get("/api/v1/topologies/shop").json["warnings"] == expected
     shop["components"][0]["dependsOn"] = ["api"]
     replaced = client.put("/api/v1/topologies/shop", json=shop)
     assert replaced.json["warnings"] == _expected(shop) == []
     assert client.get("/api/v1/topologies/shop").json["warnings"] == []
     assert client.get("/api/v1/topologies/shop/revisions/1").json["warnings"] == expected
+
+
+def test_the_cache_hands_out_copies(app, shop):
+    """A caller that changes the warnings it was given cannot change the next answer."""
+    del shop["components"][0]["dependsOn"]
+    with app.test_request_context():
+        given = views.warnings_of(shop, etag="pinned")
+        assert given == _expected(shop)
+        given.append({"tampered": True})
+        given[0]["message"] = "tampered"
+        assert views.warnings_of(shop, etag="pinned") == _expected(shop)
 
 
 def test_a_narrower_node_port_range_is_its_own_entry(make_app, database_url, shop):
