@@ -38,9 +38,8 @@ run: migrate
 	@echo "and send it as: -H \"Authorization: Bearer \$$TOKEN\""
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
-test: $(VENV)/.dev
+test: lint
 	sh scripts/ensure-debian-packages.sh graphviz chromium
-	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -W error
 
 lint: $(VENV)/.dev

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from .auth import ROLES
 from .errors import BodyMalformed, FieldError, TopologyInvalid
 from .topology import (
     DEFAULT_NODE_PORT_RANGE,
@@ -199,7 +200,7 @@ def _token_name(ctx, param, value):
 @click.option("--name", required=True, callback=_token_name, help="Who holds it, e.g. portal.")
 @click.option(
     "--role",
-    type=click.Choice(["reader", "writer", "admin"]),
+    type=click.Choice(ROLES),
     required=True,
     help="reader: reads; writer: also POST, PUT, DELETE of topologies; admin: also tokens.",
 )

@@ -21,7 +21,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import k8s, syntax
 from .errors import FieldError, TopologyInvalid
-from .model import service_type
+from .model import has_service, service_type
 from .naming import RESERVED_VALUES_KEYS, is_safe_values_key, values_key
 from .topology import DEFAULT_NODE_PORT_RANGE
 from .values import WORKLOAD_ROLES, build_values, dump_values
@@ -35,7 +35,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "charts_templates"
 #: Per-component template kinds and the components that get one.
 PER_COMPONENT = {
     "deployment": lambda c: c["role"] in WORKLOAD_ROLES,
-    "service": lambda c: c["role"] != "worker",
+    "service": has_service,
     "endpointslice": lambda c: c["role"] == "external" and "addresses" in c.get("external", {}),
     "ingress": lambda c: c["role"] == "frontend",
     "networkpolicy": lambda c: c["role"] in WORKLOAD_ROLES,
@@ -172,7 +172,7 @@ def render_chart(
     values = build_values(document)
     env = _environment()
     context = {
-        "keys": [values_key(c["name"]) for c in document["components"] if c["role"] != "worker"],
+        "keys": [values_key(c["name"]) for c in document["components"] if has_service(c)],
         "node_port_range": node_port_range,
         "syntax": syntax,
         **_readme_context(document, values),

@@ -297,6 +297,10 @@ class DependsOnSchema(StrictSchema):
     )
 
 
+#: Built once: a document may carry a thousand edges.
+_DEPENDS_ON_SCHEMA = DependsOnSchema()
+
+
 class DependsOnField(mf.Field):
     """A ``dependsOn`` entry: a component name, or a :class:`DependsOnSchema` mapping."""
 
@@ -310,7 +314,7 @@ class DependsOnField(mf.Field):
                 raise ValidationError("must be no more than 63 characters (a component name)")
             return value
         if isinstance(value, Mapping):
-            return DependsOnSchema().load(value)
+            return _DEPENDS_ON_SCHEMA.load(value)
         raise self.make_error("invalid")
 
 

@@ -264,7 +264,11 @@ def test_a_deeply_nested_token_request_is_400_not_500(client):
 
 @pytest.mark.parametrize(
     ("method", "path", "status"),
-    [("PATCH", "/api/v1/topologies/shop", 405), ("POST", "/metrics", 405), ("DELETE", "/no/such/path", 404)],
+    [
+        ("PATCH", "/api/v1/topologies/shop", 405),
+        ("POST", "/metrics", 405),
+        ("DELETE", "/no/such/path", 404),
+    ],
 )
 def test_a_wrong_method_or_path_is_405_or_404_without_a_token(anonymous, method, path, status):
     response = anonymous.open(path, method=method)
