@@ -10,6 +10,7 @@ from flask import Response, current_app, request
 
 from .. import metrics
 from ..errors import TopologyInvalid
+from ..helmindex import rfc3339
 from ..package import Packager, chart_filename, package_chart
 from ..stored import StoredRevision, StoredTopology
 from ..topology import validate_topology
@@ -18,9 +19,9 @@ from ..topology import validate_topology
 SERVER_KEYS = ("revision", "chartVersion", "createdAt", "updatedAt", "warnings")
 
 
-def timestamp(moment: datetime) -> str:
-    """An aware UTC datetime as RFC 3339 text, e.g. ``2026-11-29T20:18:21.123Z``."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+#: An aware datetime as RFC 3339 UTC text, e.g. ``2026-11-29T20:18:21.123Z``; the
+#: chart repository index spells its times the same way.
+timestamp = rfc3339
 
 
 def etag_header(stored: StoredRevision) -> dict[str, str]:
