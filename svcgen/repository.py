@@ -206,12 +206,12 @@ def get_topology(session: Session, name: str) -> StoredTopology:
 
 
 def list_topologies(
-    session: Session, *, offset: int, limit: int
+    session: Session, *, offset: int = 0, limit: int | None = None
 ) -> tuple[list[StoredTopology], int]:
     """One page of topologies, newest (by creation) first.
 
     :param offset: how many to skip, 0 or more.
-    :param limit: how many to return at most, 1 or more.
+    :param limit: how many to return at most, 1 or more; ``None``: all of them.
     :returns: the page and the total number of topologies.
     """
     total = session.scalar(select(func.count()).select_from(Topology)) or 0

@@ -58,14 +58,13 @@ def index():
     and ``?label=key=value`` (repeatable; all must match), :data:`PAGE_SIZE` a page
     (``?page=n``)."""
     query = request.args.get("q", "").strip()
-    labels = label_filters(request.args.getlist("label"))
+    label_args = request.args.getlist("label")
+    labels = label_filters(label_args)
     page = _whole_number("page", 1, 1_000_000) or 1
     with open_session() as session, session.begin():
-        _, total = repository.list_topologies(session, offset=0, limit=1)
-        found, _ = repository.list_topologies(session, offset=0, limit=max(total, 1))
+        found, total = repository.list_topologies(session)
     matching = [t for t in found if matches(t.revision.document, query, labels)]
     pages = max(1, -(-len(matching) // PAGE_SIZE))
-    label_args = request.args.getlist("label")
     return render_template(
         "index.html",
         topologies=matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
