@@ -302,11 +302,44 @@ def _describe(values: dict, path: tuple, key: str) -> str:
     return f"{key} {text.replace('{name}', component['name'] if component else '')}"
 
 
+#: How many top-level blocks :func:`dump_values` remembers (a block of a typical
+#: component is about 3 KB of text, so the cache stays under about 12 MB).
+BLOCK_CACHE_SIZE = 4096
+
+_blocks: dict[tuple[str, str], str] = {}
+
+
 def dump_values(values: dict) -> str:
     """``values.yaml`` text of a tree from :func:`build_values`, with a comment line
     above every key that starts with the key's name.
 
-    :param values: the tree from :func:`build_values`.
+    The text is written one top-level key at a time (a block: the key, its comment
+    and everything under it), and the blocks are concatenated. A block depends only
+    on its key and its value (:func:`_describe` reads nothing else), so each worker
+    remembers the last :data:`BLOCK_CACHE_SIZE` blocks it wrote, keyed by the key
+    and the ``repr`` of the value (which tells ``1`` from ``"1"`` and ``True``): a
+    new revision of a topology re-emits only the components that changed. The text
+    is the same as one ``dump_yaml`` of the whole tree (``tests/test_values.py``).
+
+    :param values: the tree from :func:`build_values` (dicts, lists, str, int, bool).
     :returns: YAML text.
     """
-    return dump_yaml(values, comment=lambda path, key: _describe(values, path, key))
+    return "".join(_block(key, value) for key, value in values.items())
+
+
+def _block(key: str, value) -> str:
+    """The YAML text of the one-key map ``{key: value}`` of a values tree, cached."""
+    cache_key = (key, repr(value))
+    text = _blocks.get(cache_key)
+    if text is None:
+        tree = {key: value}
+        text = dump_yaml(tree, comment=lambda path, k: _describe(tree, path, k))
+        if len(_blocks) >= BLOCK_CACHE_SIZE:
+            del _blocks[next(iter(_blocks))]  # the oldest entry
+        _blocks[cache_key] = text
+    return text
+
+
+def clear_block_cache() -> None:
+    """Forget every block :func:`dump_values` remembers (benchmarks of a cold render)."""
+    _blocks.clear()

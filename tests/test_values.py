@@ -12,14 +12,17 @@ from ruamel.yaml import YAML
 
 from svcgen.model import service_type
 from svcgen.values import (
+    _describe,
     build_values,
+    clear_block_cache,
     component_values,
     dump_values,
     edge_values,
     split_image,
 )
 from svcgen.yamlemit import dump_yaml
-from tests.examples import EXAMPLES
+from tests.examples import EXAMPLES, shop_document
+from tests.strategies import topologies
 
 TRICKY = [
     "{{ .Release.Name }}",
@@ -194,3 +197,47 @@ def test_long_keys_are_written_as_plain_keys():
     text = dump_yaml(data, comment=lambda path, k: f"{k} is long")
     assert f'  "{key}": v\n' in text and "? " not in text
     assert yaml.safe_load(text) == data
+
+
+def _whole(values: dict) -> str:
+    """values.yaml written by one ``dump_yaml`` of the whole tree, no cache."""
+    return dump_yaml(values, comment=lambda path, key: _describe(values, path, key))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_values_written_block_by_block_equal_one_dump_of_the_tree(example):
+    values = build_values(_load(example))
+    clear_block_cache()
+    assert dump_values(values) == _whole(values)  # every block emitted
+    assert dump_values(values) == _whole(values)  # every block from the cache
+
+
+@settings(max_examples=60, deadline=None)
+@given(topologies())
+def test_any_topology_values_block_by_block_equal_one_dump(document):
+    values = build_values(document)
+    assert dump_values(values) == _whole(values)
+
+
+def test_the_block_cache_never_serves_a_changed_component_stale():
+    document = shop_document()
+    first = dump_values(build_values(document))
+    document["components"][1]["replicas"] = 3
+    document["components"][0]["env"] = {"MODE": "1"}
+    changed = build_values(document)
+    text = dump_values(changed)
+    assert text == _whole(changed) and text != first
+    assert "  replicas: 3\n" in text and '    MODE: "1"\n' in text
+
+
+def test_the_block_cache_is_bounded(monkeypatch):
+    import svcgen.values as values_module
+
+    monkeypatch.setattr(values_module, "BLOCK_CACHE_SIZE", 3)
+    clear_block_cache()
+    for replicas in range(1, 10):
+        document = shop_document()
+        document["components"][1]["replicas"] = replicas
+        values = build_values(document)
+        assert dump_values(values) == _whole(values)
+    assert len(values_module._blocks) == 3
