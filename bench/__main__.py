@@ -11,6 +11,10 @@ are svcgen's requests per second over the baseline's, measured in the same run:
 - ``GET /api/v1/topologies/shop`` (target >= 0.6),
 - ``GET /api/v1/topologies/shop/chart``, a stored revision's archive (>= 0.7),
 - ``POST /api/v1/topologies`` of the seed example under unique names (>= 0.3, no errors);
+  and once more with every component different in every request (the image tags and
+  the external host carry the name), so that no block of ``values.yaml`` comes from a
+  worker's cache (:func:`svcgen.values.dump_values`): the cost of a topology whose
+  every component is new;
 
 then, in this process, chart generation (render + archive) against
 ``helm_python.package`` of the same files, at 3 and 300 components (svcgen no
@@ -20,6 +24,7 @@ workers after the load (< 150 MB). Nothing here asserts: it measures and prints.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import platform
@@ -65,10 +70,24 @@ def _machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
+def _every_component_new(seed: dict) -> dict:
+    """The seed document with ``__NAME__`` (the request's unique name) in its name and
+    in every component: the image tags and the external host."""
+    document = {**copy.deepcopy(seed), "name": "__NAME__"}
+    for component in document["components"]:
+        if "image" in component:
+            component["image"] = component["image"].rsplit(":", 1)[0] + ":__NAME__"
+        if "host" in component.get("external", {}):
+            component["external"]["host"] = "__NAME__." + component["external"]["host"]
+    return document
+
+
 def _loads(work: Path, url: str) -> dict:
     seed = yaml.safe_load((EXAMPLES_DIR / "seed-shop.yaml").read_text())
     body = work / "post-body.json"
     body.write_text(json.dumps({**seed, "name": "__NAME__"}))
+    fresh_body = work / "post-body-fresh.json"
+    fresh_body.write_text(json.dumps(_every_component_new(seed)))
     env = {"SVCGEN_RATELIMIT_ENABLED": "false"}
     results = {}
     with (
@@ -96,6 +115,11 @@ def _loads(work: Path, url: str) -> dict:
         results["POST topology"] = (
             run_wrk(f"{svcgen.base}/", script=script, env=script_env, seconds=SECONDS),
             run_wrk(f"{base.base}/", script=script, env=script_env, seconds=SECONDS),
+        )
+        fresh_env = {**script_env, "BENCH_BODY": str(fresh_body), "BENCH_RUN": uuid.uuid4().hex[:6]}
+        results["POST topology, every component new"] = (
+            run_wrk(f"{svcgen.base}/", script=script, env=fresh_env, seconds=SECONDS),
+            results["POST topology"][1],  # the baseline answers any body alike
         )
         results["peak worker RSS MB"] = _peak_rss_mb(svcgen.process.pid)
     return results
@@ -125,15 +149,25 @@ def main() -> None:
             f"| {ratio:.2f} | >= {target} | {ours.latency_p99_ms:.1f} | {ours.errors} "
             f"| {ours.timeouts} |"
         )
-    print(f"\nPOST answers by status: {dict(sorted(loads['POST topology'][0].statuses.items()))}")
+    ours, base = loads["POST topology, every component new"]
+    print(
+        f"| POST topology, every component new | {ours.requests_per_second:.0f} "
+        f"| {base.requests_per_second:.0f} | {ours.requests_per_second / base.requests_per_second:.2f} "
+        f"| (no target) | {ours.latency_p99_ms:.1f} | {ours.errors} | {ours.timeouts} |"
+    )
+    for label in ("POST topology", "POST topology, every component new"):
+        print(f"\n{label}: answers by status: {dict(sorted(loads[label][0].statuses.items()))}")
     print(f"peak RSS of a svcgen worker after the load: {loads['peak worker RSS MB']:.1f} MB\n")
     timings = [time_chart(3), time_chart(300)]
-    print("| components | files | svcgen render+archive ms | helm package ms | svcgen/helm |")
-    print("|---|---|---|---|---|")
+    print(
+        "| components | files | svcgen render+archive ms | helm package ms | svcgen/helm "
+        "| svcgen, one component changed, ms |"
+    )
+    print("|---|---|---|---|---|---|")
     for t in timings:
         print(
             f"| {t.components} | {t.files} | {t.svcgen * 1000:.1f} | {t.helm * 1000:.1f} "
-            f"| {t.svcgen / t.helm:.2f} |"
+            f"| {t.svcgen / t.helm:.2f} | {t.svcgen_one_changed * 1000:.1f} |"
         )
     small, large = timings
     print(f"\nlinearity: 300 components cost {large.svcgen / small.svcgen:.0f}x 3 (target <= 100x)")
