@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .archive import build_archive
+from .errors import TopologyInvalid
 from .render import render_chart
 from .topology import DEFAULT_NODE_PORT_RANGE
 
@@ -56,6 +57,41 @@ def package_chart(
     """
     files = render_chart(document, chart_version, node_port_range=node_port_range)
     return build_archive(document["name"], files)
+
+
+def prepared(package: Packager, document: dict, chart_version: str | None) -> Packager:
+    """``package``, with ``document``'s chart at ``chart_version`` made now, before
+    the caller's write transaction, so that the write lock (SQLite) or row lock
+    (PostgreSQL) is not held while a chart renders.
+
+    The returned packager hands back the bytes made here when asked for the same
+    document (the same object) at the same version, and asks ``package`` otherwise:
+    when another revision was stored between the guess and the write, the chart is
+    made again at the version the revision really gets. A render error is kept and
+    raised when the chart is asked for, so that errors come in the order the
+    repository checks them (404 and 412 before a render's 422).
+
+    :param package: the packager to use (:func:`svcgen.api.views.packager`).
+    :param document: the validated document about to be stored.
+    :param chart_version: the version its revision will probably get
+        (:func:`svcgen.repository.next_chart_version`); ``None``: make nothing now.
+    :returns: a :data:`Packager`.
+    """
+    if chart_version is None:
+        return package
+    try:
+        made: bytes | Exception = package(document, chart_version)
+    except TopologyInvalid as exc:
+        made = exc
+
+    def packager(given: dict, version: str) -> bytes:
+        if given is not document or version != chart_version:
+            return package(given, version)
+        if isinstance(made, Exception):
+            raise made
+        return made
+
+    return packager
 
 
 def chart_filename(name: str, version: str) -> str:

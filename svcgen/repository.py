@@ -149,6 +149,20 @@ def replace_topology(
     return stored_topology(row, revision)
 
 
+def next_chart_version(session: Session, name: str, document: dict) -> str | None:
+    """The chart version the next revision of topology ``name`` gets if nothing else
+    is stored first, read without a lock: a guess that lets a caller make the chart
+    before its write transaction (:func:`svcgen.package.prepared`).
+
+    :param session: a session; its transaction should end before the write's begins.
+    :param name: the topology's name.
+    :param document: the validated document to be stored.
+    :returns: the version, or ``None`` when no topology has that name.
+    """
+    current = session.scalar(select(Topology.current_revision).where(Topology.name == name))
+    return None if current is None else chart_version_for(document, current + 1)
+
+
 def delete_topology(
     session: Session, name: str, *, if_match: ETagMatcher = None
 ) -> DeletedTopology:

@@ -1,0 +1,132 @@
+"""A new revision's chart is made before the write transaction, not under its lock,
+and is made again when the guessed chart version turns out wrong."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import yaml
+from sqlalchemy.engine import make_url
+
+from svcgen import repository
+from svcgen.db import make_engine, make_sessionmaker
+from svcgen.errors import FieldError, PreconditionFailed, TopologyInvalid
+from svcgen.history import get_chart
+from svcgen.package import archive_files, package_chart, prepared
+
+from .conftest import migrate
+from .examples import shop_document
+
+
+@pytest.fixture
+def sqlite_file(tmp_path):
+    """A migrated SQLite file and a sessionmaker over it."""
+    url = f"sqlite:///{tmp_path / 'svcgen.sqlite3'}"
+    migrate(url)
+    engine = make_engine(url)
+    yield make_url(url).database, make_sessionmaker(engine)
+    engine.dispose()
+
+
+def _write_lock_is_free(path: str) -> bool:
+    """Whether another connection can take SQLite's write lock right now (no waiting)."""
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:  # database is locked
+        return False
+    finally:
+        probe.close()
+
+
+def _stored_shop(sessions) -> dict:
+    document = shop_document()
+    with sessions() as session, session.begin():
+        repository.create_topology(session, document)
+    return document
+
+
+def _replace(sessions, document, package, **kwargs):
+    with sessions() as session, session.begin():
+        return repository.replace_topology(
+            session, document["name"], document, package=package, **kwargs
+        )
+
+
+def _recording(calls: list, path: str):
+    def package(document: dict, version: str) -> bytes:
+        calls.append((version, _write_lock_is_free(path)))
+        return package_chart(document, version)
+
+    return package
+
+
+def test_the_chart_of_a_new_revision_is_made_while_the_write_lock_is_free(sqlite_file):
+    path, sessions = sqlite_file
+    document = _stored_shop(sessions)
+    document["components"][1]["replicas"] = 4
+    calls = []
+    with sessions() as session, session.begin():
+        guess = repository.next_chart_version(session, "shop", document)
+    stored = _replace(sessions, document, prepared(_recording(calls, path), document, guess))
+    assert calls == [("0.2.0", True)]  # made once, before the lock was taken
+    assert stored.revision.chart_version == "0.2.0"
+    with sessions() as session, session.begin():
+        revision, data = get_chart(session, "shop", 2)
+    assert revision.digest == stored.revision.digest
+    assert yaml.safe_load(archive_files(data)["Chart.yaml"])["version"] == "0.2.0"
+    assert yaml.safe_load(archive_files(data)["values.yaml"])["api"]["replicas"] == 4
+
+
+def test_the_probe_sees_the_lock_when_the_chart_is_made_inside_the_transaction(sqlite_file):
+    path, sessions = sqlite_file
+    document = _stored_shop(sessions)
+    calls = []
+    _replace(sessions, document, _recording(calls, path))
+    assert calls == [("0.2.0", False)]
+
+
+def test_a_stale_guess_is_made_again_at_the_version_the_revision_gets(sqlite_file):
+    path, sessions = sqlite_file
+    document = _stored_shop(sessions)
+    with sessions() as session, session.begin():
+        guess = repository.next_chart_version(session, "shop", document)
+    _replace(sessions, shop_document(), package_chart)  # another writer: revision 2
+    calls = []
+    stored = _replace(sessions, document, prepared(_recording(calls, path), document, guess))
+    assert [version for version, _ in calls] == ["0.2.0", "0.3.0"]
+    assert (stored.revision.number, stored.revision.chart_version) == (3, "0.3.0")
+    with sessions() as session, session.begin():
+        _, data = get_chart(session, "shop", 3)
+    assert yaml.safe_load(archive_files(data)["Chart.yaml"])["version"] == "0.3.0"
+
+
+def test_a_render_error_made_early_is_raised_after_the_precondition_check(sqlite_file):
+    _, sessions = sqlite_file
+    document = _stored_shop(sessions)
+    problem = TopologyInvalid([FieldError(("components",), "cannot be rendered")])
+
+    def failing(document: dict, version: str) -> bytes:
+        raise problem
+
+    package = prepared(failing, document, "0.2.0")
+    with pytest.raises(PreconditionFailed):
+        _replace(sessions, document, package, if_match=lambda etag: False)
+    with pytest.raises(TopologyInvalid) as raised:
+        _replace(sessions, document, package)
+    assert raised.value is problem
+    with sessions() as session, session.begin():
+        assert repository.get_topology(session, "shop").revision.number == 1
+
+
+def test_next_chart_version(sqlite_file):
+    _, sessions = sqlite_file
+    document = _stored_shop(sessions)
+    with sessions() as session, session.begin():
+        assert repository.next_chart_version(session, "shop", document) == "0.2.0"
+        assert repository.next_chart_version(session, "nothing", document) is None
+        given = {**document, "chartVersion": "2.0.0"}
+        assert repository.next_chart_version(session, "shop", given) == "2.0.0"
