@@ -48,8 +48,12 @@ _COMPONENT_PREFIX = "COMPONENT-"
 # Kubernetes IsDNS1035Label (staging/src/k8s.io/apimachinery/pkg/util/validation).
 
 
+def _templates_dir() -> str:
+    return os.environ.get("SVCGEN_TEMPLATES") or str(TEMPLATES_DIR)
+
+
 def _environment() -> jinja2.Environment:
-    return _environment_for(os.environ.get("SVCGEN_TEMPLATES") or str(TEMPLATES_DIR))
+    return _environment_for(_templates_dir())
 
 
 @functools.cache
@@ -65,11 +69,24 @@ def _environment_for(templates_dir: str) -> jinja2.Environment:
         comment_start_string="[#",
         comment_end_string="#]",
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates change with a release, not while it runs
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
     )
+
+
+@functools.cache
+def _sources(templates_dir: str) -> tuple[tuple[str, str | None], ...]:
+    """Every template of ``templates_dir`` with its per-component kind (``None``: a
+    file of the chart itself), listed once: a render used to walk the directory."""
+    listed = []
+    for source in _environment_for(templates_dir).list_templates():
+        name = PurePosixPath(source).name
+        kind = PurePosixPath(name).stem.removeprefix(_COMPONENT_PREFIX)
+        listed.append((source, kind if name.startswith(_COMPONENT_PREFIX) else None))
+    return tuple(listed)
 
 
 def check_names(document: dict) -> None:
@@ -181,18 +198,20 @@ def render_chart(
         "Chart.yaml": dump_yaml(chart_metadata(document, chart_version)),
         "values.yaml": dump_values(values),
     }
-    for source in env.list_templates():
-        path = PurePosixPath(source)
-        if not path.name.startswith(_COMPONENT_PREFIX):
-            files[source] = env.get_template(source).render(context)
+    for source, kind in _sources(_templates_dir()):
+        template = env.get_template(source)
+        if kind is None:
+            files[source] = template.render(context)
             continue
-        kind = path.stem.removeprefix(_COMPONENT_PREFIX)
+        folder, _, name = source.rpartition("/")
+        suffix = name.removeprefix(_COMPONENT_PREFIX)
         for component in filter(PER_COMPONENT[kind], document["components"]):
-            target = path.with_name(
-                f"{component['name']}-{path.name.removeprefix(_COMPONENT_PREFIX)}"
+            target = (
+                f"{folder}/{component['name']}-{suffix}"
+                if folder
+                else f"{component['name']}-{suffix}"
             )
-            key = values_key(component["name"])
-            files[str(target)] = env.get_template(source).render(key=key)
+            files[target] = template.render(key=values_key(component["name"]))
     return dict(sorted(files.items()))
 
 
