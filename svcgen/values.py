@@ -302,11 +302,14 @@ def _describe(values: dict, path: tuple, key: str) -> str:
     return f"{key} {text.replace('{name}', component['name'] if component else '')}"
 
 
-#: How many top-level blocks :func:`dump_values` remembers (a block of a typical
-#: component is about 3 KB of text, so the cache stays under about 12 MB).
-BLOCK_CACHE_SIZE = 4096
+#: How much text the block cache of :func:`dump_values` holds at most, in characters
+#: of keys and texts together (a block of a typical component is about 3,000
+#: characters of text and 2,000 of key, so some 3,000 blocks; a worker's memory
+#: grows by at most about this many bytes, as both are mostly ASCII).
+BLOCK_CACHE_CHARS = 16_000_000
 
 _blocks: dict[tuple[str, str], str] = {}
+_cached_chars = 0
 
 
 def dump_values(values: dict) -> str:
@@ -316,7 +319,7 @@ def dump_values(values: dict) -> str:
     The text is written one top-level key at a time (a block: the key, its comment
     and everything under it), and the blocks are concatenated. A block depends only
     on its key and its value (:func:`_describe` reads nothing else), so each worker
-    remembers the last :data:`BLOCK_CACHE_SIZE` blocks it wrote, keyed by the key
+    remembers the last blocks it wrote (up to :data:`BLOCK_CACHE_CHARS`), keyed by the key
     and the ``repr`` of the value (which tells ``1`` from ``"1"`` and ``True``): a
     new revision of a topology re-emits only the components that changed. The text
     is the same as one ``dump_yaml`` of the whole tree (``tests/test_values.py``).
@@ -329,17 +332,24 @@ def dump_values(values: dict) -> str:
 
 def _block(key: str, value) -> str:
     """The YAML text of the one-key map ``{key: value}`` of a values tree, cached."""
+    global _cached_chars
     cache_key = (key, repr(value))
     text = _blocks.get(cache_key)
     if text is None:
         tree = {key: value}
         text = dump_yaml(tree, comment=lambda path, k: _describe(tree, path, k))
-        if len(_blocks) >= BLOCK_CACHE_SIZE:
-            del _blocks[next(iter(_blocks))]  # the oldest entry
-        _blocks[cache_key] = text
+        size = len(cache_key[1]) + len(text)
+        if size <= BLOCK_CACHE_CHARS:
+            while _blocks and _cached_chars + size > BLOCK_CACHE_CHARS:
+                oldest = next(iter(_blocks))  # dicts keep insertion order
+                _cached_chars -= len(oldest[1]) + len(_blocks.pop(oldest))
+            _blocks[cache_key] = text
+            _cached_chars += size
     return text
 
 
 def clear_block_cache() -> None:
     """Forget every block :func:`dump_values` remembers (benchmarks of a cold render)."""
+    global _cached_chars
     _blocks.clear()
+    _cached_chars = 0

@@ -230,14 +230,24 @@ def test_the_block_cache_never_serves_a_changed_component_stale():
     assert "  replicas: 3\n" in text and '    MODE: "1"\n' in text
 
 
-def test_the_block_cache_is_bounded(monkeypatch):
+def test_the_block_cache_is_bounded_by_its_size_in_characters(monkeypatch):
     import svcgen.values as values_module
 
-    monkeypatch.setattr(values_module, "BLOCK_CACHE_SIZE", 3)
     clear_block_cache()
+    one = build_values(shop_document())
+    dump_values(one)
+    budget = values_module._cached_chars * 2  # room for two revisions' blocks
+    monkeypatch.setattr(values_module, "BLOCK_CACHE_CHARS", budget)
     for replicas in range(1, 10):
         document = shop_document()
         document["components"][1]["replicas"] = replicas
+        document["components"][0]["env"] = {"BIG": "x" * (budget // 3 if replicas == 5 else 1)}
         values = build_values(document)
         assert dump_values(values) == _whole(values)
-    assert len(values_module._blocks) == 3
+        held = sum(len(key[1]) + len(text) for key, text in values_module._blocks.items())
+        assert held == values_module._cached_chars <= budget
+    document["components"][0]["env"] = {"HUGE": "x" * budget}  # bigger than the cache
+    values = build_values(document)
+    assert dump_values(values) == _whole(values)
+    assert values_module._cached_chars <= budget
+    assert all("HUGE" not in key[1] for key in values_module._blocks)
