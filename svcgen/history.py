@@ -2,7 +2,9 @@
 repository; like :mod:`svcgen.repository` it sees ORM rows and hands out
 :mod:`svcgen.stored` dataclasses, and the caller owns the transaction).
 
-Archives are read as stored: nothing here renders a chart.
+Archives are read as stored: nothing here renders a chart. The column reads
+(:func:`get_archive`, :func:`find_chart`) take a Core connection as well as a
+session (:data:`Reader`): a chart download needs no ORM.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from .errors import TopologyNotFound
 from .models import Revision, Topology
 from .stored import StoredRevision, named, stored_revision, utc
+
+#: What the column reads run on: an ORM session or a Core connection, in a
+#: transaction the caller owns.
+Reader = Session | Connection
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,10 @@ _NUMBERED_ARCHIVE = _ARCHIVE.where(
 )
 
 
-def get_archive(session: Session, name: str, number: int | None) -> ChartArchive:
+def get_archive(session: Reader, name: str, number: int | None) -> ChartArchive:
     """A revision's stored chart archive, read with one prepared column query.
 
+    :param session: a session or a Core connection (cheaper: no ORM execution).
     :param name: the topology's name.
     :param number: the revision number; ``None``: the current revision.
     :returns: the archive exactly as stored, with its digest and version.
@@ -131,7 +138,7 @@ _VERSIONED_ARCHIVE = _ARCHIVE.where(
 )
 
 
-def find_chart(session: Session, name: str, version: str) -> ChartArchive:
+def find_chart(session: Reader, name: str, version: str) -> ChartArchive:
     """The stored chart of topology ``name`` whose chart has ``version``.
 
     Chart versions rise with every revision, so at most one matches.
@@ -202,7 +209,7 @@ def _find(
     return stored_revision(*found), found[1]
 
 
-def _not_found(session: Session, name: str, number: int | None):
+def _not_found(session: Reader, name: str, number: int | None):
     """:raises TopologyNotFound: saying whether the topology or the revision is missing."""
     if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
         raise TopologyNotFound(f"no topology named {name!r}")

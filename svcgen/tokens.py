@@ -2,7 +2,9 @@
 sees ORM rows, handing out :class:`StoredToken`.
 
 As there, the caller owns the transaction (``with session.begin():``) and these
-functions only flush.
+functions only flush. :func:`authenticate`, run before every request that sends
+a token, reads columns with a statement built once, on a session or a Core
+connection.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,7 +47,7 @@ class StoredToken:
         }
 
 
-def _stored(row: ApiToken) -> StoredToken:
+def _stored(row) -> StoredToken:
     revoked = utc(row.revoked_at) if row.revoked_at is not None else None
     return StoredToken(row.name, row.role, utc(row.created_at), revoked)
 
@@ -95,15 +97,22 @@ def revoke_token(session: Session, name: str) -> StoredToken:
     return _stored(row)
 
 
-def authenticate(session: Session, token: str) -> StoredToken | None:
+#: :func:`authenticate`'s query, built once; it reads columns, not an ORM entity.
+_BY_DIGEST = select(
+    ApiToken.name, ApiToken.role, ApiToken.created_at, ApiToken.revoked_at, ApiToken.digest
+).where(ApiToken.digest == bindparam("digest"))
+
+
+def authenticate(session: Session | Connection, token: str) -> StoredToken | None:
     """The valid token that ``token`` is, or ``None``.
 
+    :param session: a session or a Core connection, in the caller's transaction.
     :param token: as sent in ``Authorization: Bearer <token>``.
     :returns: ``None`` when the token is malformed, unknown or revoked.
     """
     if not well_formed(token):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.digest == token_digest(token)))
+    row = session.execute(_BY_DIGEST, {"digest": token_digest(token)}).first()
     if row is None or row.revoked_at is not None or not digests_match(token, row.digest):
         return None
     return _stored(row)

@@ -29,7 +29,7 @@ from flask import Flask, current_app, g, request
 from ..auth import role_allows
 from ..errors import PermissionDenied, Unauthenticated
 from ..tokens import StoredToken, authenticate
-from .storage import open_session
+from .storage import connect
 
 #: ``AUTH_READS`` values: reads open to all (default) or only to tokens of role ``reader`` up.
 AUTH_READS_CHOICES = ("optional", "required")
@@ -120,8 +120,8 @@ def authorize() -> None:
             f"this request needs a bearer token of role {needed} or above: send "
             "'Authorization: Bearer <token>' (an admin makes one with 'svcgen token create')"
         )
-    with open_session() as session, session.begin():
-        g.token = authenticate(session, token)
+    with connect() as connection, connection.begin():
+        g.token = authenticate(connection, token)
     if g.token is None:
         raise Unauthenticated(
             "the bearer token is not valid: it is malformed, unknown or revoked",

@@ -13,15 +13,15 @@ from .. import history
 from ..package import archive_files
 from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
 from .schemas import RevisionArgsSchema
-from .storage import open_session
+from .storage import connect
 from .views import archive_response
 
 blp = Blueprint("charts", __name__, description="Helm charts of stored topologies.")
 
 
 def _chart(name: str, revision: int | None) -> history.ChartArchive:
-    with open_session() as session, session.begin():
-        return history.get_archive(session, name, revision)
+    with connect() as connection, connection.begin():
+        return history.get_archive(connection, name, revision)
 
 
 @blp.route("/topologies/<name>/chart")

@@ -7,12 +7,20 @@ Views own their transactions::
 
 so that an error raised inside the block rolls the whole write back before the
 error handler answers (no commit in request teardown, STYLE.md known traps).
+
+The hot reads (a topology, a chart download) need no ORM: they run their one
+prepared column query on a Core connection, owning its transaction the same way::
+
+    with connect() as connection, connection.begin():
+        found = history.get_archive(connection, name, None)
+
+(an ORM session's begin, execute and commit cost three times the query itself).
 """
 
 from __future__ import annotations
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from ..db import make_engine, make_sessionmaker
@@ -40,6 +48,15 @@ def open_session() -> Session:
     :returns: a session with no transaction begun yet.
     """
     return current_app.extensions[_EXTENSION]["sessionmaker"]()
+
+
+def connect() -> Connection:
+    """A connection of the current app's pool; use it as a context manager, with
+    ``connection.begin()`` for the transaction.
+
+    :returns: a Core connection, for reads that load no ORM entities.
+    """
+    return current_app.extensions[_EXTENSION]["engine"].connect()
 
 
 def ping() -> None:
