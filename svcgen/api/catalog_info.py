@@ -21,7 +21,7 @@ CATALOG_CONTENT = {"application/yaml": {"schema": {"type": "string"}}}
 class CatalogInfo(MethodView):
     """The Backstage entities of a revision."""
 
-    @blp.arguments(RevisionArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
     @blp.doc(responses={200: {"content": CATALOG_CONTENT}})
     @blp.response(
         200,

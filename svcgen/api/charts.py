@@ -28,7 +28,7 @@ def _chart(name: str, revision: int | None) -> history.ChartArchive:
 class Chart(MethodView):
     """The chart archive of a revision."""
 
-    @blp.arguments(RevisionArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
     @blp.doc(responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(
         200,
@@ -47,7 +47,7 @@ class Chart(MethodView):
 class ChartFiles(MethodView):
     """The chart's files, for previews."""
 
-    @blp.arguments(RevisionArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
     @blp.doc(responses={200: {"content": FILES_CONTENT}})
     @blp.response(200, description="{path relative to the chart root: text}")
     @error_responses(blp, 404)

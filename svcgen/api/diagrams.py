@@ -24,7 +24,7 @@ SVG_CONTENT = {"image/svg+xml": {"schema": {"type": "string"}}}
 class Diagram(MethodView):
     """The picture of a revision."""
 
-    @blp.arguments(RevisionArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
     @blp.doc(responses={200: {"content": SVG_CONTENT}})
     @blp.response(
         200,

@@ -19,7 +19,7 @@ blp = Blueprint("diffs", __name__, description="Differences between revisions.")
 class Diff(MethodView):
     """The difference between two revisions."""
 
-    @blp.arguments(DiffArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(DiffArgsSchema(), location="query", as_kwargs=True)
     @blp.response(200, DiffSchema)
     @error_responses(blp, 404, 422)
     def get(self, name: str, from_: int, to: int):

@@ -66,7 +66,7 @@ class Tokens(MethodView):
             found = tokens.list_tokens(session)
         return {"items": [t.as_dict() for t in found]}
 
-    @blp.arguments(TokenRequestSchema)
+    @blp.arguments(TokenRequestSchema())
     @blp.response(201, NewTokenSchema)
     @error_responses(blp, 401, 403, 409)
     def post(self, wanted: dict):

@@ -54,7 +54,7 @@ def if_match():
 class Topologies(MethodView):
     """The collection of topologies."""
 
-    @blp.arguments(ListArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(ListArgsSchema(), location="query", as_kwargs=True)
     @blp.response(200, TopologyPageSchema)
     def get(self, page: int, page_size: int):
         """List topologies, newest first"""
