@@ -47,6 +47,30 @@ TOPOLOGIES_STORED = Counter(
 )
 
 
+#: The series of each ``(method, route, status)`` a request has been counted in:
+#: ``labels()`` looks a child up under a lock on every call; prometheus-client never
+#: drops a child on its own (svcgen never calls ``remove`` or ``clear``), so a child
+#: once found stays the one that counts. Bounded by what :func:`request_series`
+#: is given: known methods, URL rules and status codes.
+_request_series: dict[tuple[str, str, int], tuple] = {}
+
+
+def request_series(method: str, route: str, status: int) -> tuple:
+    """The request counter and the latency histogram of one kind of request.
+
+    :param method: the HTTP method, or ``"other"``.
+    :param route: the URL rule (e.g. ``/api/v1/topologies/<name>``), never a raw path.
+    :param status: the response's status code.
+    :returns: ``(REQUESTS child, LATENCY child)``, for ``.inc()`` and ``.observe(seconds)``.
+    """
+    key = (method, route, status)
+    found = _request_series.get(key)
+    if found is None:
+        found = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route))
+        _request_series[key] = found
+    return found
+
+
 def exposition() -> tuple[bytes, str]:
     """The metrics in Prometheus' text format: every worker's in multiprocess
     mode, else this process's.

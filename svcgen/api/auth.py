@@ -58,9 +58,15 @@ def init_app(app: Flask) -> None:
     app.before_request(authorize)
 
 
+#: :data:`OPEN_PATHS` as exact paths and as prefixes, split once (checked on every request).
+_OPEN_EXACT = frozenset(OPEN_PATHS)
+_OPEN_PREFIXES = tuple(p.rstrip("/") + "/" for p in OPEN_PATHS)
+
+
 def is_open(path: str) -> bool:
-    """Whether ``path`` never needs a token (probes, the API's description, static files)."""
-    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in OPEN_PATHS)
+    """Whether ``path`` never needs a token (probes, the API's description, static files):
+    one of :data:`OPEN_PATHS` or below one."""
+    return path in _OPEN_EXACT or path.startswith(_OPEN_PREFIXES)
 
 
 def required_role(method: str, path: str, *, reads_required: bool = False) -> str | None:
@@ -108,10 +114,11 @@ def authorize() -> None:
     g.token = None
     if request.routing_exception is not None:
         return  # no such route or method: answer 404 / 405, with or without a token
+    method, path = request.method, request.path
+    if method == "OPTIONS" or is_open(path):
+        return  # never needs a token, and one sent is not checked
     reads_required = current_app.config.get("AUTH_READS") == "required"
-    needed = required_role(request.method, request.path, reads_required=reads_required)
-    if needed is None and (request.method == "OPTIONS" or is_open(request.path)):
-        return
+    needed = required_role(method, path, reads_required=reads_required)
     token = bearer_token()
     if token is None:
         if needed is None:

@@ -75,19 +75,23 @@ def _finish(response: Response) -> Response:
     if started is None:  # a before_request hook failed before ours ran
         return response
     seconds = time.perf_counter() - started
-    route = request.url_rule.rule if request.url_rule is not None else UNMATCHED
-    method = request.method if request.method in _KNOWN_METHODS else "other"
-    metrics.REQUESTS.labels(method, route, str(response.status_code)).inc()
-    metrics.LATENCY.labels(method, route).observe(seconds)
-    _log.info(
-        "request",
-        extra={
-            "method": request.method,
-            "path": request.path,
-            "route": route,
-            "status": response.status_code,
-            "duration_ms": round(seconds * 1000, 3),
-            "request_id": request_id,
-        },
+    rule, method, status = request.url_rule, request.method, response.status_code
+    route = rule.rule if rule is not None else UNMATCHED
+    count, latency = metrics.request_series(
+        method if method in _KNOWN_METHODS else "other", route, status
     )
+    count.inc()
+    latency.observe(seconds)
+    if _log.isEnabledFor(logging.INFO):
+        _log.info(
+            "request",
+            extra={
+                "method": method,
+                "path": request.path,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+                "request_id": request_id,
+            },
+        )
     return response

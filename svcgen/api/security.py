@@ -57,11 +57,19 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
+#: :data:`PAGE_PATHS` split once into exact paths and prefixes (checked on every response).
+_PAGE_EXACT = frozenset(p for p in PAGE_PATHS if p == "/" or not p.endswith("/"))
+_PAGE_PREFIXES = tuple(p for p in PAGE_PATHS if p != "/" and p.endswith("/"))
+
+#: The headers added when missing, with their lower-case names, precomputed: what
+#: every response gets, and what a response that is not a page gets besides.
+_COMMON = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+_CSP = "content-security-policy"
+
+
 def is_page(path: str) -> bool:
     """Whether ``path`` is an HTML page or one of its assets."""
-    return any(
-        path.startswith(p) if p.endswith("/") and p != "/" else path == p for p in PAGE_PATHS
-    )
+    return path in _PAGE_EXACT or path.startswith(_PAGE_PREFIXES)
 
 
 @functools.lru_cache(maxsize=8)
@@ -91,12 +99,19 @@ def content_security_policy(path: str, response: Response) -> str:
 
 
 def add_security_headers(response: Response) -> Response:
-    """``after_request``: set the headers above, keeping any a view chose itself."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault(
-        "Content-Security-Policy", content_security_policy(request.path, response)
-    )
-    if request.path == "/api/v1/tokens" or request.path.startswith("/api/v1/tokens/"):
-        response.headers["Cache-Control"] = "no-store"
+    """``after_request``: set the headers above, keeping any a view chose itself.
+
+    The response's header names are read once; the headers and the CSP of a
+    response that is not a page are constants (this runs on every request).
+    """
+    path = request.path
+    headers = response.headers
+    present = {key.lower() for key, _ in headers}
+    for lower, name, value in _COMMON:
+        if lower not in present:
+            headers.add(name, value)
+    if _CSP not in present:
+        headers.add("Content-Security-Policy", content_security_policy(path, response))
+    if path == "/api/v1/tokens" or path.startswith("/api/v1/tokens/"):
+        headers["Cache-Control"] = "no-store"
     return response
