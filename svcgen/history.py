@@ -13,13 +13,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from .errors import TopologyNotFound
 from .models import Revision, Topology
-from .stored import StoredRevision, named, stored_revision, utc
+from .stored import StoredRevision, StoredTopology, named, stored_revision, stored_topology, utc
 
 #: What the column reads run on: an ORM session or a Core connection, in a
 #: transaction the caller owns.
@@ -69,6 +70,87 @@ def list_revisions(session: Session, name: str) -> list[StoredRevision]:
     if not rows:
         raise TopologyNotFound(f"no topology named {name!r}")
     return [stored_revision(*found) for found in rows]
+
+
+@dataclass(frozen=True)
+class CurrentRevision:
+    """A topology's current revision exactly as stored, its document still the
+    stored JSON text: every column ``GET /topologies/{name}`` answers from, read
+    without parsing anything, so that equal values mean an equal answer (see
+    :func:`svcgen.api.views.current_view`).
+
+    :param name: the topology's name.
+    :param created_at: when the topology was first stored (as the database returns it).
+    :param updated_at: when its current revision was stored (idem).
+    :param number: the revision number.
+    :param chart_version: the chart ``version``.
+    :param document: the document as stored: JSON text.
+    :param revision_created_at: when the revision was stored (idem).
+    :param created_by: who stored it, or ``None``.
+    :param digest: sha256 of the revision's chart archive.
+    """
+
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    number: int
+    chart_version: str
+    document: str
+    revision_created_at: datetime
+    created_by: str | None
+    digest: str
+
+    def stored(self) -> StoredTopology:
+        """This revision as :func:`svcgen.repository.get_topology` hands it out."""
+        topology = SimpleNamespace(
+            name=self.name, created_at=self.created_at, updated_at=self.updated_at
+        )
+        revision = SimpleNamespace(
+            number=self.number,
+            chart_version=self.chart_version,
+            document=self.document,
+            created_at=self.revision_created_at,
+            created_by=self.created_by,
+            digest=self.digest,
+        )
+        return stored_topology(topology, revision)
+
+
+#: :func:`get_current`'s query, built once; columns in :class:`CurrentRevision`'s order.
+_CURRENT = (
+    select(
+        Topology.name,
+        Topology.created_at,
+        Topology.updated_at,
+        Revision.number,
+        Revision.chart_version,
+        Revision.document,
+        Revision.created_at,
+        Revision.created_by,
+        Revision.digest,
+    )
+    .join(
+        Revision,
+        (Revision.topology_id == Topology.id) & (Revision.number == Topology.current_revision),
+    )
+    .where(Topology.name == bindparam("name"))
+)
+
+
+def get_current(session: Reader, name: str) -> CurrentRevision:
+    """The current revision of topology ``name``, as stored, with one prepared column query.
+
+    :param session: a session or a Core connection (cheaper: no ORM execution).
+    :param name: the topology's name.
+    :returns: the columns; :meth:`CurrentRevision.stored` makes the
+        :class:`~svcgen.stored.StoredTopology` of them.
+    :raises TopologyNotFound: no topology of that name.
+    """
+    named(name)
+    found = session.execute(_CURRENT, {"name": name}).one_or_none()
+    if found is None:
+        raise TopologyNotFound(f"no topology named {name!r}")
+    return CurrentRevision(*found)
 
 
 def get_chart(session: Session, name: str, number: int | None) -> tuple[StoredRevision, bytes]:

@@ -109,6 +109,7 @@ def test_unexpected_error_is_bare_500_json(client, shop, monkeypatch):
         raise RuntimeError("SELECT secret FROM somewhere")
 
     monkeypatch.setattr("svcgen.repository.get_topology", broken)
+    monkeypatch.setattr("svcgen.history.get_current", broken)  # what GET reads with
     body = assert_json_error(client.get(f"{BASE}/shop"), 500)
     assert "SELECT" not in json.dumps(body) and "RuntimeError" not in json.dumps(body)
 

@@ -3,11 +3,13 @@ keeps must answer as the straightforward code did."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import Response
 
-from svcgen import metrics
-from svcgen.api import auth, security
+from svcgen import history, metrics, repository
+from svcgen.api import auth, security, storage, views
 from tests.test_observe import sample
 
 #: Paths around every edge of the page and open-path lists.
@@ -97,3 +99,80 @@ def test_request_series_are_kept_per_method_route_and_status(client):
     assert grew(latency, method="DELETE", route=route) == 3
     count, _ = metrics.request_series("GET", route, 404)
     assert count is metrics.REQUESTS.labels("GET", route, "404")
+
+
+TOPOLOGY = "/api/v1/topologies/shop"
+
+
+def _uncached(app, name: str = "shop") -> tuple[dict, dict]:
+    """What ``GET /topologies/{name}`` answered before its answers were kept."""
+    with app.test_request_context(), storage.open_session() as session, session.begin():
+        stored = repository.get_topology(session, name)
+        return views.topology_view(stored), views.etag_header(stored.revision)
+
+
+def test_a_kept_answer_is_the_answer_made_afresh(app, client, shop):
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    for _ in range(2):  # made, then kept
+        got = client.get(TOPOLOGY)
+        body, headers = _uncached(app)
+        assert got.get_json() == body
+        assert got.headers["ETag"] == headers["ETag"]
+
+
+def test_a_new_revision_is_read_at_once(client, shop):
+    """A kept answer is never served for a revision it was not made of."""
+    etag = client.post("/api/v1/topologies", json=shop).headers["ETag"]
+    assert client.get(TOPOLOGY).headers["ETag"] == etag
+    shop["description"] = "changed"
+    replaced = client.put(TOPOLOGY, json=shop)
+    got = client.get(TOPOLOGY)
+    assert got.headers["ETag"] == replaced.headers["ETag"] != etag
+    assert (got.json["revision"], got.json["description"]) == (2, "changed")
+    assert got.json["updatedAt"] == replaced.json["updatedAt"]
+    assert client.delete(TOPOLOGY).status_code == 200
+    assert client.get(TOPOLOGY).status_code == 404
+    shop["description"] = "made again"
+    made = client.post("/api/v1/topologies", json=shop)
+    got = client.get(TOPOLOGY)
+    assert (got.json["revision"], got.json["description"]) == (1, "made again")
+    assert got.json["createdAt"] == made.json["createdAt"]
+
+
+def test_the_node_port_range_is_part_of_the_key(make_app, database_url, shop):
+    wide = make_app(DATABASE_URL=database_url).test_client()
+    assert wide.post("/api/v1/topologies", json=shop).status_code == 201
+    assert wide.get(TOPOLOGY).json["warnings"] == []  # kept for the wide range
+    narrow = make_app(DATABASE_URL=database_url, NODE_PORT_RANGE=(31000, 31100)).test_client()
+    problems = narrow.get(TOPOLOGY).json["warnings"]
+    assert [p["field"] for p in problems] == ["components.0.ports.0.nodePort"]
+    assert wide.get(TOPOLOGY).json["warnings"] == []
+
+
+def test_kept_answers_are_handed_out_as_new_dicts(app, client, shop):
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    with app.test_request_context(), storage.connect() as connection:
+        current = history.get_current(connection, "shop")
+        body, headers = views.current_view(current)
+        body["revision"], headers["ETag"] = 99, "tampered"
+        again, again_headers = views.current_view(current)
+    assert again["revision"] == 1 and again_headers["ETag"] != "tampered"
+
+
+def test_kept_answers_stay_within_their_bounds(app, client, shop, monkeypatch):
+    monkeypatch.setattr(views, "_views", {})
+    monkeypatch.setattr(views, "_view_chars", 0)
+    monkeypatch.setattr(views, "VIEW_CACHE_SIZE", 3)
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    for number in range(6):
+        shop["description"] = f"revision {number}"
+        assert client.put(TOPOLOGY, json=shop).status_code == 200
+        assert client.get(TOPOLOGY).json["description"] == f"revision {number}"
+    assert len(views._views) == 3
+    assert views._view_chars == sum(len(key[0].document) for key in views._views)
+    kept = dict(views._views)
+    monkeypatch.setattr(views, "VIEW_CACHE_CHARS", len(json.dumps(shop)) // 2)
+    shop["description"] = "too large to keep"
+    assert client.put(TOPOLOGY, json=shop).status_code == 200
+    assert client.get(TOPOLOGY).json["description"] == "too large to keep"
+    assert views._views == kept  # not kept, and nothing dropped for it

@@ -114,6 +114,7 @@ def test_error_bodies_show_no_stack_trace_or_sql(client, shop, monkeypatch, erro
         raise error
 
     monkeypatch.setattr(repository, "get_topology", broken)
+    monkeypatch.setattr("svcgen.history.get_current", broken)  # what GET reads with
     monkeypatch.setattr(repository, "create_topology", broken)
     for response in (client.get(f"{BASE}/shop"), client.post(BASE, json=shop)):
         assert response.status_code == 500

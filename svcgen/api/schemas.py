@@ -3,6 +3,10 @@
 Request bodies are not loaded through marshmallow here: a topology document is
 parsed by :func:`svcgen.topology.parse_document` and checked by
 :func:`svcgen.topology.validate_topology` only (see :mod:`svcgen.api.bodies`).
+
+The argument schemas (``...ArgsSchema`` here, and every other) are handed to
+``@blp.arguments`` as instances: given a class, webargs builds a new instance on
+every request.
 """
 
 from __future__ import annotations

@@ -7,14 +7,21 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import PreconditionRequired
 
-from .. import metrics, repository
+from .. import history, metrics, repository
 from ..package import chart_filename
 from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
 from .auth import current_token_name
 from .bodies import read_valid_document
 from .schemas import DeletedSchema, ListArgsSchema, TopologyPageSchema
 from .storage import connect, open_session
-from .views import etag_header, packager, remember_warnings, timestamp, topology_view
+from .views import (
+    current_view,
+    etag_header,
+    packager,
+    remember_warnings,
+    timestamp,
+    topology_view,
+)
 
 blp = Blueprint("topologies", __name__, description="Stored topologies and their revisions.")
 
@@ -108,8 +115,8 @@ class Topology(MethodView):
     def get(self, name: str):
         """Read a topology's current document"""
         with connect() as connection, connection.begin():  # one column query: no ORM
-            stored = repository.get_topology(connection, name)
-        return topology_view(stored), etag_header(stored.revision)
+            current = history.get_current(connection, name)
+        return current_view(current)
 
     @blp.doc(
         requestBody=DOCUMENT_BODY,

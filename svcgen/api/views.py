@@ -11,6 +11,7 @@ from flask import Response, current_app, request
 from .. import metrics
 from ..errors import TopologyInvalid
 from ..helmindex import rfc3339
+from ..history import CurrentRevision
 from ..package import Packager, chart_filename, package_chart
 from ..stored import StoredRevision, StoredTopology
 from ..topology import validate_topology
@@ -103,6 +104,53 @@ def revision_view(
         warnings=warnings_of(revision.document, etag=revision.etag),
     )
     return body
+
+
+#: How many characters of stored documents the answers kept by :func:`current_view`
+#: may hold in all (their keys hold the document text, their bodies the parsed
+#: document), and how many answers at most.
+VIEW_CACHE_CHARS = 2_000_000
+VIEW_CACHE_SIZE = 1024
+_views: dict[tuple[CurrentRevision, tuple[int, int]], tuple[dict, dict[str, str]]] = {}
+_view_chars = 0
+
+
+def current_view(current: CurrentRevision) -> tuple[dict, dict[str, str]]:
+    """The answer to ``GET /topologies/{name}``: :func:`topology_view` of the current
+    revision and its :func:`etag_header`.
+
+    Parsing the document, hashing its ETag and building the view were a third of
+    such a ``GET`` (``make bench``), so answers are kept per worker, keyed by every
+    column they are made of (``current``, document text included) and the
+    node-port range (the warnings' only setting): equal keys make equal answers,
+    and a new revision, or a topology deleted and made again, is a new key. The
+    most recently made are kept, up to :data:`VIEW_CACHE_SIZE` answers and
+    :data:`VIEW_CACHE_CHARS` characters of documents.
+
+    :param current: the revision as read by :func:`svcgen.history.get_current`.
+    :returns: ``(body, headers)``, each a new dict on every call (the values inside
+        are shared with the kept answer: read them, do not change them).
+    """
+    key = (current, tuple(current_app.config["NODE_PORT_RANGE"]))
+    found = _views.get(key)
+    if found is None:
+        stored = current.stored()
+        found = (topology_view(stored), etag_header(stored.revision))
+        _keep_view(key, found, len(current.document))
+    body, headers = found
+    return dict(body), dict(headers)
+
+
+def _keep_view(key: tuple, answer: tuple[dict, dict[str, str]], chars: int) -> None:
+    global _view_chars
+    if chars > VIEW_CACHE_CHARS:
+        return
+    while _views and (len(_views) >= VIEW_CACHE_SIZE or _view_chars + chars > VIEW_CACHE_CHARS):
+        oldest = next(iter(_views))
+        del _views[oldest]
+        _view_chars -= len(oldest[0].document)
+    _views[key] = answer
+    _view_chars += chars
 
 
 def revision_detail(revision: StoredRevision) -> dict:
