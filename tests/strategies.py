@@ -378,9 +378,10 @@ def _ports(draw, node_ports: list[int], allow_node_ports: bool) -> list[dict]:
 
 
 @st.composite
-def _service(draw, role: str, kind: str | None, fixed_names: list[str]) -> dict:
-    """A ``service`` map whose every field fits the Service type ``kind``."""
-    effective = kind or {"frontend": "NodePort", "backend": "ClusterIP"}.get(role, "ExternalName")
+def _service(draw, kind: str | None, default: str, fixed_names: list[str]) -> dict:
+    """A ``service`` map whose every field fits the Service type ``kind``, or
+    ``default`` (the role's default type, DESIGN section 2) when ``kind`` is None."""
+    effective = kind or default
     svc: dict = {}
     if kind is not None:
         svc["type"] = kind
@@ -480,7 +481,7 @@ def _skeleton(draw, name: str, node_ports: list[int], fixed_names: list[str]) ->
         if draw(st.booleans()):
             host = draw(hosts())
             component["external"] = {"host": host + draw(st.sampled_from(["", "."]))}
-            kinds = [None, "ExternalName"]
+            kinds, default = [None, "ExternalName"], "ExternalName"
         else:
             address = st.sampled_from(
                 ["192.0.2.10", "198.51.100.7", "10.1.2.3", "2001:db8::10", "2001:db8::1:2",
@@ -489,11 +490,11 @@ def _skeleton(draw, name: str, node_ports: list[int], fixed_names: list[str]) ->
             component["external"] = {
                 "addresses": draw(st.lists(address, min_size=1, max_size=4, unique=True))
             }
-            kinds = [None, "ClusterIP"]
+            kinds, default = [None, "ClusterIP"], "ClusterIP"  # selectorless
         kind = draw(st.sampled_from(kinds))
         if "addresses" in component["external"] or draw(st.booleans()):
             component["ports"] = draw(_ports(node_ports, allow_node_ports=False))
-        service = draw(_service(role, kind, fixed_names))
+        service = draw(_service(kind, default, fixed_names))
         if service:
             component["service"] = service
         return component
@@ -501,7 +502,7 @@ def _skeleton(draw, name: str, node_ports: list[int], fixed_names: list[str]) ->
         kind = draw(st.sampled_from([None, "ClusterIP", "NodePort", "LoadBalancer"]))
         effective = kind or ("NodePort" if role == "frontend" else "ClusterIP")
         component["ports"] = draw(_ports(node_ports, effective in _NODE_PORT_TYPES))
-        service = draw(_service(role, kind, fixed_names))
+        service = draw(_service(kind, effective, fixed_names))
         if service or draw(st.booleans()):
             component["service"] = service
     if role == "frontend" and draw(st.booleans()):
