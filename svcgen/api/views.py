@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import threading
 from datetime import datetime
 
 from flask import Response, current_app, request
@@ -113,6 +114,7 @@ VIEW_CACHE_CHARS = 2_000_000
 VIEW_CACHE_SIZE = 1024
 _views: dict[tuple[CurrentRevision, tuple[int, int]], tuple[dict, dict[str, str]]] = {}
 _view_chars = 0
+_views_lock = threading.Lock()
 
 
 def current_view(current: CurrentRevision) -> tuple[dict, dict[str, str]]:
@@ -145,12 +147,15 @@ def _keep_view(key: tuple, answer: tuple[dict, dict[str, str]], chars: int) -> N
     global _view_chars
     if chars > VIEW_CACHE_CHARS:
         return
-    while _views and (len(_views) >= VIEW_CACHE_SIZE or _view_chars + chars > VIEW_CACHE_CHARS):
-        oldest = next(iter(_views))
-        del _views[oldest]
-        _view_chars -= len(oldest[0].document)
-    _views[key] = answer
-    _view_chars += chars
+    with _views_lock:  # a threaded server (flask run) may make two answers at once
+        if key in _views:
+            return
+        while _views and (len(_views) >= VIEW_CACHE_SIZE or _view_chars + chars > VIEW_CACHE_CHARS):
+            oldest = next(iter(_views))
+            del _views[oldest]
+            _view_chars -= len(oldest[0].document)
+        _views[key] = answer
+        _view_chars += chars
 
 
 def revision_detail(revision: StoredRevision) -> dict:
