@@ -38,7 +38,8 @@ LATENCY = Histogram(
 )
 CHARTS_RENDERED = Counter(
     "svcgen_charts_rendered_total",
-    "Charts rendered and archived (a stored revision's chart, or POST /render).",
+    "Charts rendered and archived (a stored revision's chart, or POST /render); a PUT "
+    "whose chart was made before another revision landed makes it again.",
 )
 TOPOLOGIES_STORED = Counter(
     "svcgen_topologies_stored_total",

@@ -36,6 +36,7 @@ from .errors import (
     TopologyInvalid,
     TopologyNotFound,
 )
+from .history import Reader
 from .history import get_revision as get_revision  # re-exported: revisions are read here too
 from .history import list_revisions as list_revisions
 from .models import Revision, Topology
@@ -149,12 +150,13 @@ def replace_topology(
     return stored_topology(row, revision)
 
 
-def next_chart_version(session: Session, name: str, document: dict) -> str | None:
+def next_chart_version(session: Reader, name: str, document: dict) -> str | None:
     """The chart version the next revision of topology ``name`` gets if nothing else
     is stored first, read without a lock: a guess that lets a caller make the chart
     before its write transaction (:func:`svcgen.package.prepared`).
 
-    :param session: a session; its transaction should end before the write's begins.
+    :param session: a session or a Core connection; its transaction should end
+        before the write's begins.
     :param name: the topology's name.
     :param document: the validated document to be stored.
     :returns: the version, or ``None`` when no topology has that name.

@@ -106,7 +106,10 @@ def test_mixed_load_from_32_clients(database_url, tmp_path, shop):
             metrics, "svcgen_http_requests_total", method="POST", route="/api/v1/topologies"
         ) == (CREATES + 1)
         assert sample(metrics, "svcgen_topologies_stored_total", operation="replace") == PUTS
-        assert sample(metrics, "svcgen_charts_rendered_total") == CREATES + PUTS + 1
+        # a PUT makes its chart before its write transaction, and once more when
+        # another PUT landed in between (package.prepared): one or two per PUT
+        rendered = sample(metrics, "svcgen_charts_rendered_total")
+        assert CREATES + PUTS + 1 <= rendered <= CREATES + 2 * PUTS + 1
 
     output = server.output()
     assert "database is locked" not in output

@@ -57,9 +57,9 @@ def _replace(sessions, document, package, **kwargs):
 
 
 def _recording(calls: list, path: str):
-    def package(document: dict, version: str) -> bytes:
+    def package(document: dict, version: str, **options) -> bytes:
         calls.append((version, _write_lock_is_free(path)))
-        return package_chart(document, version)
+        return package_chart(document, version, **options)
 
     return package
 
@@ -130,3 +130,22 @@ def test_next_chart_version(sqlite_file):
         assert repository.next_chart_version(session, "nothing", document) is None
         given = {**document, "chartVersion": "2.0.0"}
         assert repository.next_chart_version(session, "shop", given) == "2.0.0"
+
+
+def test_put_makes_the_chart_once_and_outside_the_write_lock(make_app, tmp_path, monkeypatch):
+    import svcgen.api.views as views
+
+    url = f"sqlite:///{tmp_path / 'svcgen.sqlite3'}"
+    migrate(url)
+    client = make_app(DATABASE_URL=url).test_client()
+    assert client.post("/api/v1/topologies", json=shop_document()).status_code == 201
+    calls = []
+    monkeypatch.setattr(views, "package_chart", _recording(calls, make_url(url).database))
+    document = shop_document()
+    document["components"][1]["replicas"] = 5
+    response = client.put("/api/v1/topologies/shop", json=document)
+    assert response.status_code == 200, response.json
+    assert calls == [("0.2.0", True)]
+    assert response.json["chartVersion"] == "0.2.0"
+    chart = client.get("/api/v1/topologies/shop/chart")
+    assert yaml.safe_load(archive_files(chart.data)["values.yaml"])["api"]["replicas"] == 5

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import PreconditionRequired
 
 from .. import history, metrics, repository
-from ..package import chart_filename
+from ..package import chart_filename, prepared
 from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
 from .auth import current_token_name
 from .bodies import read_valid_document
@@ -129,13 +129,19 @@ class Topology(MethodView):
         """Replace a topology's document: a new revision"""
         precondition = if_match()
         validated = read_valid_document(name=name)
+        # The chart is made before the write transaction, at the version the next
+        # revision will probably get, so no lock is held while it renders; when
+        # another revision lands first, it is made again under the lock.
+        with connect() as connection, connection.begin():
+            guess = repository.next_chart_version(connection, name, validated.document)
+        package = prepared(packager(), validated.document, guess)
         with open_session() as session, session.begin():
             stored = repository.replace_topology(
                 session,
                 name,
                 validated.document,
                 if_match=precondition,
-                package=packager(),
+                package=package,
                 created_by=current_token_name(),
             )
         metrics.TOPOLOGIES_STORED.labels("replace").inc()
