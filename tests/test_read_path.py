@@ -149,14 +149,27 @@ def test_the_node_port_range_is_part_of_the_key(make_app, database_url, shop):
     assert wide.get(TOPOLOGY).json["warnings"] == []
 
 
-def test_kept_answers_are_handed_out_as_new_dicts(app, client, shop):
+def test_kept_answers_are_handed_out_as_new_responses(app, client, shop):
     assert client.post("/api/v1/topologies", json=shop).status_code == 201
     with app.test_request_context(), storage.connect() as connection:
         current = history.get_current(connection, "shop")
-        body, headers = views.current_view(current)
-        body["revision"], headers["ETag"] = 99, "tampered"
-        again, again_headers = views.current_view(current)
-    assert again["revision"] == 1 and again_headers["ETag"] != "tampered"
+        first = views.current_view(current)
+        expected = first.get_json(), first.headers["ETag"]
+        first.set_data(b"{}")
+        first.headers["ETag"] = "tampered"
+        again = views.current_view(current)
+    assert again is not first
+    assert (again.get_json(), again.headers["ETag"]) == expected
+    assert again.get_json()["revision"] == 1 and again.mimetype == "application/json"
+
+
+def test_a_kept_answer_is_the_bytes_jsonify_writes(app, client, shop):
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    for _ in range(2):  # made, then kept
+        got = client.get(TOPOLOGY)
+        body, _ = _uncached(app)
+        with app.test_request_context():
+            assert got.data == app.json.response(body).get_data()
 
 
 def test_kept_answers_stay_within_their_bounds(app, client, shop, monkeypatch):

@@ -112,38 +112,39 @@ def revision_view(
 #: document), and how many answers at most.
 VIEW_CACHE_CHARS = 2_000_000
 VIEW_CACHE_SIZE = 1024
-_views: dict[tuple[CurrentRevision, tuple[int, int]], tuple[dict, dict[str, str]]] = {}
+_views: dict[tuple[CurrentRevision, tuple[int, int]], tuple[bytes, dict[str, str]]] = {}
 _view_chars = 0
 _views_lock = threading.Lock()
 
 
-def current_view(current: CurrentRevision) -> tuple[dict, dict[str, str]]:
+def current_view(current: CurrentRevision) -> Response:
     """The answer to ``GET /topologies/{name}``: :func:`topology_view` of the current
-    revision and its :func:`etag_header`.
+    revision as JSON, with its :func:`etag_header`.
 
-    Parsing the document, hashing its ETag and building the view were a third of
-    such a ``GET`` (``make bench``), so answers are kept per worker, keyed by every
-    column they are made of (``current``, document text included) and the
-    node-port range (the warnings' only setting): equal keys make equal answers,
-    and a new revision, or a topology deleted and made again, is a new key. The
-    most recently made are kept, up to :data:`VIEW_CACHE_SIZE` answers and
-    :data:`VIEW_CACHE_CHARS` characters of documents.
+    Parsing the document, hashing its ETag, building the view and encoding it as
+    JSON were most of such a ``GET`` (``make bench``), so answers are kept per
+    worker as encoded bytes (by the app's JSON provider, as ``jsonify`` writes
+    them), keyed by every column they are made of (``current``, document text
+    included) and the node-port range (the warnings' only setting): equal keys
+    make equal answers, and a new revision, or a topology deleted and made again,
+    is a new key. The most recently made are kept, up to :data:`VIEW_CACHE_SIZE`
+    answers and :data:`VIEW_CACHE_CHARS` characters of documents.
 
     :param current: the revision as read by :func:`svcgen.history.get_current`.
-    :returns: ``(body, headers)``, each a new dict on every call (the values inside
-        are shared with the kept answer: read them, do not change them).
+    :returns: a new 200 response on every call.
     """
     key = (current, tuple(current_app.config["NODE_PORT_RANGE"]))
     found = _views.get(key)
     if found is None:
         stored = current.stored()
-        found = (topology_view(stored), etag_header(stored.revision))
+        body = current_app.json.response(topology_view(stored)).get_data()
+        found = (body, etag_header(stored.revision))
         _keep_view(key, found, len(current.document))
     body, headers = found
-    return dict(body), dict(headers)
+    return Response(body, mimetype=current_app.json.mimetype, headers=headers)
 
 
-def _keep_view(key: tuple, answer: tuple[dict, dict[str, str]], chars: int) -> None:
+def _keep_view(key: tuple, answer: tuple[bytes, dict[str, str]], chars: int) -> None:
     global _view_chars
     if chars > VIEW_CACHE_CHARS:
         return
