@@ -10,6 +10,8 @@ are svcgen's requests per second over the baseline's, measured in the same run:
 
 - ``GET /api/v1/topologies/shop`` (target >= 0.6),
 - ``GET /api/v1/topologies/shop/chart``, a stored revision's archive (>= 0.7),
+- ``GET /healthz`` (no target): every per-request hook (auth, security headers, request
+  id, JSON log line, metrics) and no database, the floor under the two reads above,
 - ``POST /api/v1/topologies`` of the seed example under unique names (>= 0.3, no errors);
   and once more with every component different in every request (the image tags and
   the external host carry the name), so that no block of ``values.yaml`` comes from a
@@ -106,6 +108,7 @@ def _loads(work: Path, url: str) -> dict:
         for label, path in (
             ("GET topology", "/api/v1/topologies/shop"),
             ("GET chart", "/api/v1/topologies/shop/chart"),
+            ("GET /healthz", "/healthz"),
         ):
             results[label] = (  # reads need no token (AUTH_READS optional), as Helm reads
                 run_wrk(f"{svcgen.base}{path}", seconds=SECONDS),
@@ -149,6 +152,12 @@ def main() -> None:
             f"| {ratio:.2f} | >= {target} | {ours.latency_p99_ms:.1f} | {ours.errors} "
             f"| {ours.timeouts} |"
         )
+    ours, base = loads["GET /healthz"]
+    print(
+        f"| GET /healthz (no database: svcgen's per-request floor) | {ours.requests_per_second:.0f} "
+        f"| {base.requests_per_second:.0f} | {ours.requests_per_second / base.requests_per_second:.2f} "
+        f"| (no target) | {ours.latency_p99_ms:.1f} | {ours.errors} | {ours.timeouts} |"
+    )
     ours, base = loads["POST topology, every component new"]
     print(
         f"| POST topology, every component new | {ours.requests_per_second:.0f} "
