@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import web
 from ..config import DEFAULT_MAX_CONTENT_LENGTH, database_url
@@ -50,6 +51,25 @@ from . import (
 from .apidoc import SvcgenApi
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_HOPS`` proxies (an Ingress controller, a load balancer), read the
+    client's address, scheme, host, port and path prefix from the ``X-Forwarded-*``
+    headers they set, by Werkzeug's ``ProxyFix`` (Flask's "Tell Flask it is Behind a
+    Proxy"): rate limits per address then count each client, not the proxy, and
+    links (``Location``, the chart repository's URLs) use the public host. With 0,
+    the default, those headers are ignored: anyone can send them.
+
+    :raises ValueError: ``PROXY_HOPS`` is not a whole number from 0 to 10.
+    """
+    hops = app.config["PROXY_HOPS"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or not 0 <= hops <= 10:
+        raise ValueError(f"PROXY_HOPS must be a whole number from 0 to 10, not {hops!r}")
+    if hops:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+
+
 def create_app(test_config: Mapping | None = None) -> Flask:
     """Build the svcgen app (Flask's application-factory pattern).
 
@@ -57,6 +77,8 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     true, PUT and DELETE without ``If-Match`` are a 428; ``CORS_ORIGINS``: the
     origins browsers may call the API from, see :mod:`svcgen.api.cors`); environment variables
     ``SVCGEN_<KEY>`` (values parsed as JSON, e.g. ``SVCGEN_MAX_CONTENT_LENGTH=2097152``);
+    ``PROXY_HOPS``: how many proxies in front of svcgen set ``X-Forwarded-*`` (see
+    :func:`_trust_proxies`);
     then ``test_config``. ``DATABASE_URL``, unless given by one of those, comes
     from :func:`svcgen.config.database_url`, as Alembic's does.
 
@@ -76,6 +98,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         NODE_PORT_RANGE=DEFAULT_NODE_PORT_RANGE,
         REQUIRE_IF_MATCH=False,
         CORS_ORIGINS=[],
+        PROXY_HOPS=0,
     )
     app.config.from_prefixed_env("SVCGEN")
     if test_config is not None:
@@ -83,6 +106,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = database_url()
     app.json.sort_keys = False  # documents keep the key order they were given in
+    _trust_proxies(app)
 
     storage.init_app(app)
     observe.init_app(app)
