@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from types import SimpleNamespace
 
 import semver
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,7 +35,7 @@ from .errors import (
     TopologyInvalid,
     TopologyNotFound,
 )
-from .history import Reader
+from .history import Reader, get_current
 from .history import get_revision as get_revision  # re-exported: revisions are read here too
 from .history import list_revisions as list_revisions
 from .models import Revision, Topology
@@ -206,19 +205,13 @@ def delete_topology(
     return DeletedTopology(name, [(number, version) for number, version in revisions])
 
 
-def get_topology(session: Session, name: str) -> StoredTopology:
+def get_topology(session: Reader, name: str) -> StoredTopology:
     """The topology ``name`` with its current revision.
 
+    :param session: a session or a Core connection.
     :raises TopologyNotFound: no topology of that name.
     """
-    named(name)
-    found = session.execute(_CURRENT_BY_NAME, {"name": name}).one_or_none()
-    if found is None:
-        raise TopologyNotFound(f"no topology named {name!r}")
-    topology = SimpleNamespace(
-        name=found.name, created_at=found.t_created, updated_at=found.t_updated
-    )
-    return stored_topology(topology, found)
+    return get_current(session, name).stored()
 
 
 def list_topologies(
@@ -238,29 +231,6 @@ def list_topologies(
         .limit(limit)
     ).all()
     return [stored_topology(*found) for found in page], total
-
-
-#: ``get_topology``'s query, built once and reading columns, not ORM entities:
-#: building the statement and loading two entities cost more than the query itself
-#: on a ``GET`` of a topology (``make bench``).
-_CURRENT_BY_NAME = (
-    select(
-        Topology.name,
-        Topology.created_at.label("t_created"),
-        Topology.updated_at.label("t_updated"),
-        Revision.number,
-        Revision.chart_version,
-        Revision.document,
-        Revision.created_at,
-        Revision.created_by,
-        Revision.digest,
-    )
-    .join(
-        Revision,
-        (Revision.topology_id == Topology.id) & (Revision.number == Topology.current_revision),
-    )
-    .where(Topology.name == bindparam("name"))
-)
 
 
 def _current():
