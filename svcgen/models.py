@@ -94,6 +94,25 @@ class Revision(Base):
     topology: Mapped[Topology] = relationship(back_populates="revisions")
 
 
+class RetiredChart(Base):
+    """The highest chart version a deleted topology published under its name.
+
+    Helm clients keep pulled charts by name and version, so a topology made again
+    under a deleted one's name must start above this version (migration 0004).
+
+    :param name: the deleted topology's name (the chart's name).
+    :param chart_version: the highest chart version ever published under ``name``
+        (SemVer 2).
+    :param retired_at: when the last topology of that name was deleted (UTC).
+    """
+
+    __tablename__ = "retired_chart"
+
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    chart_version: Mapped[str] = mapped_column(String)
+    retired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ApiToken(Base):
     """A bearer token of the HTTP API (:mod:`svcgen.auth`); the token itself is never stored.
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-import semver
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .chartversions import check_not_retired, check_rises, retire
 from .errors import (
     FieldError,
     PreconditionFailed,
@@ -71,14 +71,17 @@ def create_topology(
     :param created_by: who stores it (an API token's name), or ``None``.
     :returns: the stored topology.
     :raises TopologyExists: a topology of that name exists.
-    :raises TopologyInvalid: the document holds a value JSON cannot store.
+    :raises TopologyInvalid: the document holds a value JSON cannot store, or its chart
+        version is not above the highest a deleted topology of that name published
+        (:func:`svcgen.chartversions.check_not_retired`).
     """
     name = document["name"]
     text = to_json(document)
     chart_version = chart_version_for(document, 1)
-    chart = ChartPackage.of(package(document, chart_version))
     if session.scalar(select(Topology.id).where(Topology.name == name)) is not None:
         raise TopologyExists(f"a topology named {name!r} exists already")
+    check_not_retired(session, name, chart_version, server_set="chartVersion" not in document)
+    chart = ChartPackage.of(package(document, chart_version))
     moment = now()
     row = Topology(name=name, current_revision=1, created_at=moment, updated_at=moment)
     row.revisions.append(_revision(1, text, chart_version, chart, created_by, moment))
@@ -138,9 +141,7 @@ def replace_topology(
             f"topology {name!r} has changed: its current revision is {previous.number}"
         )
     chart_version = chart_version_for(document, row.current_revision)
-    _check_chart_version_rises(
-        chart_version, previous.chart_version, server_set="chartVersion" not in document
-    )
+    check_rises(chart_version, previous.chart_version, server_set="chartVersion" not in document)
     chart = ChartPackage.of(package(document, chart_version))
     revision = _revision(row.current_revision, text, chart_version, chart, created_by, moment)
     revision.topology_id = row.id
@@ -168,7 +169,8 @@ def delete_topology(
     session: Session, name: str, *, if_match: ETagMatcher = None
 ) -> DeletedTopology:
     """Delete topology ``name`` and, through ``ON DELETE CASCADE``, its revisions
-    and their charts.
+    and their charts, keeping the highest chart version it published
+    (:func:`svcgen.chartversions.retire`): a new topology of that name starts above it.
 
     :param session: a session inside the caller's transaction.
     :param name: the topology's name.
@@ -199,6 +201,7 @@ def delete_topology(
         .where(Topology.name == name)
         .order_by(Revision.number)
     ).all()
+    retire(session, name, [version for _, version in revisions])
     session.execute(
         delete(Topology).where(Topology.name == name).execution_options(synchronize_session=False)
     )
@@ -263,32 +266,3 @@ def _revision(
         archive=chart.data,
         digest=chart.digest,
     )
-
-
-def _check_chart_version_rises(new: str, last: str, *, server_set: bool = False) -> None:
-    """SemVer 2 precedence (semver.org section 11), by the ``semver`` library.
-
-    :param server_set: ``new`` is the server's ``0.<revision>.0`` because the document
-        sets no ``chartVersion``; the message then says so.
-    :raises TopologyInvalid: ``new`` is not SemVer 2 or not higher than ``last``.
-    """
-    if not semver.Version.is_valid(new):
-        raise TopologyInvalid([FieldError(("chartVersion",), f"{new!r} is not a SemVer 2 version")])
-    if semver.Version.is_valid(last) and semver.Version.parse(new) <= semver.Version.parse(last):
-        raise TopologyInvalid(
-            [
-                FieldError(
-                    ("chartVersion",),
-                    (
-                        f"is not set, so the server would use {new}, which is not higher than "
-                        f"{last}, the last revision's; the chart version must rise with every "
-                        f"revision: set chartVersion above {last}"
-                    )
-                    if server_set
-                    else (
-                        f"the chart version must rise with every revision: {new} is not higher "
-                        f"than {last}, the last revision's; set chartVersion above {last}"
-                    ),
-                )
-            ]
-        )

@@ -35,6 +35,7 @@ from svcgen import tokens
 from svcgen.api import create_app
 from svcgen.api.storage import engine
 from svcgen.db import make_engine, make_sessionmaker
+from svcgen.models import Base
 
 from .examples import shop_document
 
@@ -117,9 +118,11 @@ def postgres_url():
 
 
 def _empty(url: str) -> None:
+    """Empty every table of the models (a table added later is emptied too)."""
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     wipe = create_engine(url, poolclass=NullPool)
     with wipe.begin() as connection:
-        connection.execute(text("TRUNCATE topology, revision, api_token RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     wipe.dispose()
 
 

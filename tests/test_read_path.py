@@ -133,6 +133,7 @@ def test_a_new_revision_is_read_at_once(client, shop):
     assert client.delete(TOPOLOGY).status_code == 200
     assert client.get(TOPOLOGY).status_code == 404
     shop["description"] = "made again"
+    shop["chartVersion"] = "0.3.0"  # above the deleted topology's charts
     made = client.post("/api/v1/topologies", json=shop)
     got = client.get(TOPOLOGY)
     assert (got.json["revision"], got.json["description"]) == (1, "made again")

@@ -12,7 +12,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from svcgen import repository
+from svcgen import chartversions, repository
 from svcgen.db import make_engine, make_sessionmaker
 from svcgen.errors import PreconditionFailed, TopologyExists, TopologyInvalid, TopologyNotFound
 
@@ -205,14 +205,14 @@ def test_concurrent_creates_of_one_name_store_one(Session, engine, shop):  # noq
     ],
 )
 def test_chart_version_must_rise_by_semver_precedence(lower, higher):
-    repository._check_chart_version_rises(higher, lower)
+    chartversions.check_rises(higher, lower)
     for new, last in ((lower, higher), (higher, higher), (lower, lower)):
         with pytest.raises(TopologyInvalid, match=f"not higher than {re.escape(last)}"):
-            repository._check_chart_version_rises(new, last)
+            chartversions.check_rises(new, last)
     with pytest.raises(TopologyInvalid, match="not higher"):  # build metadata has no precedence
-        repository._check_chart_version_rises("1.0.0+b", "1.0.0+a")
+        chartversions.check_rises("1.0.0+b", "1.0.0+a")
     with pytest.raises(TopologyInvalid, match="not a SemVer 2 version"):
-        repository._check_chart_version_rises("1.0", "0.1.0")
+        chartversions.check_rises("1.0", "0.1.0")
 
 
 def test_sqlite_connection_settings(tmp_path):
@@ -233,7 +233,7 @@ def test_sqlite_connection_settings(tmp_path):
 
 WRITER = """
 import json, sys
-from svcgen import repository
+from svcgen import chartversions, repository
 from svcgen.db import make_engine, make_sessionmaker
 url, document, times = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
 engine = make_engine(url)
