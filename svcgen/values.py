@@ -32,6 +32,9 @@ Layout (one map per component, keyed by :func:`svcgen.naming.values_key`)::
 
 from __future__ import annotations
 
+import pickle
+import threading
+
 from . import model
 from .naming import values_key
 from .wiring import edge_env
@@ -302,14 +305,15 @@ def _describe(values: dict, path: tuple, key: str) -> str:
     return f"{key} {text.replace('{name}', component['name'] if component else '')}"
 
 
-#: How much text the block cache of :func:`dump_values` holds at most, in characters
-#: of keys and texts together (a block of a typical component is about 3,000
-#: characters of text and 2,000 of key, so some 3,000 blocks; a worker's memory
-#: grows by at most about this many bytes, as both are mostly ASCII).
+#: How much the block cache of :func:`dump_values` holds at most, in characters of
+#: text plus bytes of key (a block of a typical component is about 3,000 characters of
+#: text and 800 bytes of key, so some 4,000 blocks; a worker's memory grows by at most
+#: about this many bytes, as the text is mostly ASCII).
 BLOCK_CACHE_CHARS = 16_000_000
 
-_blocks: dict[tuple[str, str], str] = {}
+_blocks: dict[tuple[str, bytes], str] = {}
 _cached_chars = 0
+_blocks_lock = threading.Lock()
 
 
 def dump_values(values: dict) -> str:
@@ -319,10 +323,12 @@ def dump_values(values: dict) -> str:
     The text is written one top-level key at a time (a block: the key, its comment
     and everything under it), and the blocks are concatenated. A block depends only
     on its key and its value (:func:`_describe` reads nothing else), so each worker
-    remembers the last blocks it wrote (up to :data:`BLOCK_CACHE_CHARS`), keyed by the key
-    and the ``repr`` of the value (which tells ``1`` from ``"1"`` and ``True``): a
-    new revision of a topology re-emits only the components that changed. The text
-    is the same as one ``dump_yaml`` of the whole tree (``tests/test_values.py``).
+    remembers the last blocks it wrote (up to :data:`BLOCK_CACHE_CHARS`), keyed by
+    the key and the pickle of the value, which is exact about types (``1`` and
+    ``"1"`` and ``True``, a ``str`` and a subclass of it are all told apart) and
+    order: a new revision of a topology re-emits only the components that changed.
+    The text is the same as one ``dump_yaml`` of the whole tree
+    (``tests/test_values.py``). The cache is safe under a threaded server.
 
     :param values: the tree from :func:`build_values` (dicts, lists, str, int, bool).
     :returns: YAML text.
@@ -332,24 +338,35 @@ def dump_values(values: dict) -> str:
 
 def _block(key: str, value) -> str:
     """The YAML text of the one-key map ``{key: value}`` of a values tree, cached."""
-    global _cached_chars
-    cache_key = (key, repr(value))
+    cache_key = (key, pickle.dumps(value, protocol=5))
     text = _blocks.get(cache_key)
     if text is None:
         tree = {key: value}
         text = dump_yaml(tree, comment=lambda path, k: _describe(tree, path, k))
-        size = len(cache_key[1]) + len(text)
-        if size <= BLOCK_CACHE_CHARS:
-            while _blocks and _cached_chars + size > BLOCK_CACHE_CHARS:
-                oldest = next(iter(_blocks))  # dicts keep insertion order
-                _cached_chars -= len(oldest[1]) + len(_blocks.pop(oldest))
-            _blocks[cache_key] = text
-            _cached_chars += size
+        _keep_block(cache_key, text)
     return text
+
+
+def _keep_block(cache_key: tuple[str, bytes], text: str) -> None:
+    """Remember a block, the oldest ones making room; one larger than the whole cache
+    is not kept."""
+    global _cached_chars
+    size = len(cache_key[1]) + len(text)
+    if size > BLOCK_CACHE_CHARS:
+        return
+    with _blocks_lock:
+        if cache_key in _blocks:  # another thread wrote it meanwhile
+            return
+        while _blocks and _cached_chars + size > BLOCK_CACHE_CHARS:
+            oldest = next(iter(_blocks))  # dicts keep insertion order
+            _cached_chars -= len(oldest[1]) + len(_blocks.pop(oldest))
+        _blocks[cache_key] = text
+        _cached_chars += size
 
 
 def clear_block_cache() -> None:
     """Forget every block :func:`dump_values` remembers (benchmarks of a cold render)."""
     global _cached_chars
-    _blocks.clear()
-    _cached_chars = 0
+    with _blocks_lock:
+        _blocks.clear()
+        _cached_chars = 0

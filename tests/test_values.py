@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from svcgen.model import service_type
 from svcgen.values import (
@@ -250,4 +253,49 @@ def test_the_block_cache_is_bounded_by_its_size_in_characters(monkeypatch):
     values = build_values(document)
     assert dump_values(values) == _whole(values)
     assert values_module._cached_chars <= budget
-    assert all("HUGE" not in key[1] for key in values_module._blocks)
+    assert all(b"HUGE" not in key[1] for key in values_module._blocks)
+
+
+def test_the_block_cache_tells_a_string_subclass_from_a_plain_string():
+    # repr(DoubleQuotedScalarString("abc")) == repr("abc"), but they are written differently
+    base = {"nameOverride": "", "fullnameOverride": "", "networkPolicy": {"enabled": False}}
+    clear_block_cache()
+    plain = {**base, "commonLabels": {"team": "abc"}}
+    quoted = {**base, "commonLabels": {"team": DoubleQuotedScalarString("abc")}}
+    for values in (plain, quoted, plain, quoted):
+        assert dump_values(values) == _whole(values)
+    assert '  team: "abc"\n' in dump_values(quoted) and "  team: abc\n" in dump_values(plain)
+
+
+def test_the_block_cache_survives_concurrent_renders(monkeypatch):
+    """``flask run`` serves from threads: no lost or double-counted block, no error."""
+    import svcgen.values as values_module
+
+    monkeypatch.setattr(values_module, "BLOCK_CACHE_CHARS", 20_000)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    clear_block_cache()
+    errors = []
+
+    def work(worker: int) -> None:
+        for round_ in range(25):
+            document = shop_document()
+            document["components"][0]["replicas"] = (worker * 1000 + round_) % 97 + 1
+            values = build_values(document)
+            try:
+                if dump_values(values) != _whole(values):
+                    errors.append("wrong text")
+            except Exception as exc:  # noqa: BLE001 - any error is the failure
+                errors.append(repr(exc))
+
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        sys.setswitchinterval(switch)
+    held = sum(len(key[1]) + len(text) for key, text in values_module._blocks.items())
+    assert errors == []
+    assert values_module._cached_chars == held <= values_module.BLOCK_CACHE_CHARS
