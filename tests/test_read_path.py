@@ -190,3 +190,15 @@ def test_kept_answers_stay_within_their_bounds(app, client, shop, monkeypatch):
     assert client.put(TOPOLOGY, json=shop).status_code == 200
     assert client.get(TOPOLOGY).json["description"] == "too large to keep"
     assert views._views == kept  # not kept, and nothing dropped for it
+
+
+def test_a_kept_answer_is_the_bytes_of_its_own_apps_json_provider(make_app, database_url, shop):
+    plain = make_app(DATABASE_URL=database_url)
+    assert plain.test_client().post("/api/v1/topologies", json=shop).status_code == 201
+    compact = plain.test_client().get(TOPOLOGY).get_data()
+    debug = make_app(DATABASE_URL=database_url)
+    debug.debug = True  # Flask's provider indents in debug mode
+    indented = debug.test_client().get(TOPOLOGY).get_data()
+    assert indented != compact and b'\n  "' in indented
+    assert plain.test_client().get(TOPOLOGY).get_data() == compact
+    assert debug.test_client().get(TOPOLOGY).get_data() == indented

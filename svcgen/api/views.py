@@ -112,7 +112,7 @@ def revision_view(
 #: document), and how many answers at most.
 VIEW_CACHE_CHARS = 2_000_000
 VIEW_CACHE_SIZE = 1024
-_views: dict[tuple[CurrentRevision, tuple[int, int]], tuple[bytes, dict[str, str]]] = {}
+_views: dict[tuple, tuple[bytes, dict[str, str]]] = {}
 _view_chars = 0
 _views_lock = threading.Lock()
 
@@ -125,23 +125,24 @@ def current_view(current: CurrentRevision) -> Response:
     JSON were most of such a ``GET`` (``make bench``), so answers are kept per
     worker as encoded bytes (by the app's JSON provider, as ``jsonify`` writes
     them), keyed by every column they are made of (``current``, document text
-    included) and the node-port range (the warnings' only setting): equal keys
-    make equal answers, and a new revision, or a topology deleted and made again,
-    is a new key. The most recently made are kept, up to :data:`VIEW_CACHE_SIZE`
+    included), the node-port range (the warnings' only setting) and the app's JSON
+    provider and debug flag (which decide the bytes): equal keys make equal answers,
+    and a new revision, or a topology deleted and made again, is a new key. The most recently made are kept, up to :data:`VIEW_CACHE_SIZE`
     answers and :data:`VIEW_CACHE_CHARS` characters of documents.
 
     :param current: the revision as read by :func:`svcgen.history.get_current`.
     :returns: a new 200 response on every call.
     """
-    key = (current, tuple(current_app.config["NODE_PORT_RANGE"]))
+    provider = current_app.json  # the bytes are its: one app's, in debug mode indented
+    key = (current, tuple(current_app.config["NODE_PORT_RANGE"]), provider, current_app.debug)
     found = _views.get(key)
     if found is None:
         stored = current.stored()
-        body = current_app.json.response(topology_view(stored)).get_data()
+        body = provider.response(topology_view(stored)).get_data()
         found = (body, etag_header(stored.revision))
         _keep_view(key, found, len(current.document))
     body, headers = found
-    return Response(body, mimetype=current_app.json.mimetype, headers=headers)
+    return Response(body, mimetype=provider.mimetype, headers=headers)
 
 
 def _keep_view(key: tuple, answer: tuple[bytes, dict[str, str]], chars: int) -> None:
