@@ -150,7 +150,9 @@ def replace_topology(
     return stored_topology(row, revision)
 
 
-def next_chart_version(session: Reader, name: str, document: dict) -> str | None:
+def next_chart_version(
+    session: Reader, name: str, document: dict, *, if_match: ETagMatcher = None
+) -> str | None:
     """The chart version the next revision of topology ``name`` gets if nothing else
     is stored first, read without a lock: a guess that lets a caller make the chart
     before its write transaction (:func:`svcgen.package.prepared`).
@@ -159,10 +161,23 @@ def next_chart_version(session: Reader, name: str, document: dict) -> str | None
         before the write's begins.
     :param name: the topology's name.
     :param document: the validated document to be stored.
-    :returns: the version, or ``None`` when no topology has that name.
+    :param if_match: the write's precondition, if any.
+    :returns: the version; ``None`` when the write would fail as things stand (no
+        topology of that name, ``if_match`` rejects the current ETag, the version would
+        not rise), so that no chart is made for an answer that will be 404, 412 or 422.
     """
-    current = session.scalar(select(Topology.current_revision).where(Topology.name == name))
-    return None if current is None else chart_version_for(document, current + 1)
+    try:
+        current = get_current(session, name)
+    except TopologyNotFound:
+        return None
+    if if_match is not None and not if_match(current.stored().revision.etag):
+        return None
+    version = chart_version_for(document, current.number + 1)
+    try:
+        check_rises(version, current.chart_version)
+    except TopologyInvalid:
+        return None
+    return version
 
 
 def delete_topology(

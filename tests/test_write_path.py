@@ -149,3 +149,34 @@ def test_put_makes_the_chart_once_and_outside_the_write_lock(make_app, tmp_path,
     assert response.json["chartVersion"] == "0.2.0"
     chart = client.get("/api/v1/topologies/shop/chart")
     assert yaml.safe_load(archive_files(chart.data)["values.yaml"])["api"]["replicas"] == 5
+
+
+def test_no_chart_is_made_early_for_a_write_that_will_fail(sqlite_file):
+    _, sessions = sqlite_file
+    document = _stored_shop(sessions)
+    with sessions() as session, session.begin():
+        etag = repository.get_topology(session, "shop").revision.etag
+        guess = repository.next_chart_version
+        assert guess(session, "shop", document, if_match=lambda tag: tag == etag) == "0.2.0"
+        assert guess(session, "shop", document, if_match=lambda tag: False) is None
+        assert guess(session, "shop", {**document, "chartVersion": "0.0.9"}) is None
+        assert guess(session, "shop", {**document, "chartVersion": "not-semver"}) is None
+
+
+def test_a_put_refused_by_its_precondition_renders_nothing(make_app, tmp_path, monkeypatch):
+    import svcgen.api.views as views
+
+    url = f"sqlite:///{tmp_path / 'svcgen.sqlite3'}"
+    migrate(url)
+    client = make_app(DATABASE_URL=url).test_client()
+    assert client.post("/api/v1/topologies", json=shop_document()).status_code == 201
+    calls = []
+    monkeypatch.setattr(views, "package_chart", _recording(calls, make_url(url).database))
+    stale = {"If-Match": '"0000000000000000000000000000000000000000"'}
+    assert (
+        client.put("/api/v1/topologies/shop", json=shop_document(), headers=stale).status_code
+        == 412
+    )
+    lower = {**shop_document(), "chartVersion": "0.0.1"}
+    assert client.put("/api/v1/topologies/shop", json=lower).status_code == 422
+    assert calls == []

@@ -133,7 +133,9 @@ class Topology(MethodView):
         # revision will probably get, so no lock is held while it renders; when
         # another revision lands first, it is made again under the lock.
         with connect() as connection, connection.begin():
-            guess = repository.next_chart_version(connection, name, validated.document)
+            guess = repository.next_chart_version(
+                connection, name, validated.document, if_match=precondition
+            )
         package = prepared(packager(), validated.document, guess)
         with open_session() as session, session.begin():
             stored = repository.replace_topology(
