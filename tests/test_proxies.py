@@ -57,3 +57,10 @@ def test_links_use_the_forwarded_scheme_and_host(make_app, database_url, shop):
 def test_a_bad_proxy_hops_setting_is_refused_at_start(hops, tmp_path):
     with pytest.raises(ValueError, match="PROXY_HOPS must be a whole number from 0 to 10"):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "PROXY_HOPS": hops})
+
+
+def test_a_forwarded_prefix_is_not_read(make_app, database_url):
+    behind = make_app(DATABASE_URL=database_url, PROXY_HOPS=1).test_client()
+    headers = {"X-Forwarded-Prefix": "/elsewhere", "X-Forwarded-Host": "svcgen.example.com"}
+    schema = behind.get("/schema/topology.json", headers=headers).get_json()
+    assert schema["$id"] == "http://svcgen.example.com/schema/topology.json"

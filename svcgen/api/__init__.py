@@ -53,11 +53,13 @@ from .apidoc import SvcgenApi
 
 def _trust_proxies(app: Flask) -> None:
     """Behind ``PROXY_HOPS`` proxies (an Ingress controller, a load balancer), read the
-    client's address, scheme, host, port and path prefix from the ``X-Forwarded-*``
-    headers they set, by Werkzeug's ``ProxyFix`` (Flask's "Tell Flask it is Behind a
-    Proxy"): rate limits per address then count each client, not the proxy, and
-    links (``Location``, the chart repository's URLs) use the public host. With 0,
-    the default, those headers are ignored: anyone can send them.
+    client's address, scheme, host and port from the ``X-Forwarded-*`` headers they
+    set, by Werkzeug's ``ProxyFix`` (Flask's "Tell Flask it is Behind a Proxy"): rate
+    limits per address then count each client, not the proxy, and absolute links (the
+    JSON Schema's ``$id``, catalog-info URLs, pages) use the public host. With 0, the
+    default, those headers are ignored: anyone can send them. ``X-Forwarded-Prefix``
+    is never read (svcgen is served from the root; common Ingress controllers do not
+    set it, so a client's own would pass through).
 
     :raises ValueError: ``PROXY_HOPS`` is not a whole number from 0 to 10.
     """
@@ -65,9 +67,7 @@ def _trust_proxies(app: Flask) -> None:
     if isinstance(hops, bool) or not isinstance(hops, int) or not 0 <= hops <= 10:
         raise ValueError(f"PROXY_HOPS must be a whole number from 0 to 10, not {hops!r}")
     if hops:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def create_app(test_config: Mapping | None = None) -> Flask:
