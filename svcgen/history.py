@@ -55,21 +55,54 @@ def get_revision(session: Session, name: str, number: int) -> StoredRevision:
     return _find(session, name, number)[0]
 
 
-def list_revisions(session: Session, name: str) -> list[StoredRevision]:
-    """Every revision of topology ``name``, oldest (1) first.
+@dataclass(frozen=True)
+class RevisionSummary:
+    """One revision without its document: what a list of revisions shows.
 
+    :param number: the revision number, from 1.
+    :param chart_version: its chart ``version``.
+    :param created_at: when it was stored (aware, UTC).
+    :param created_by: the name of the token that stored it, or ``None``.
+    :param digest: sha256 (lowercase hex) of its stored chart archive.
+    """
+
+    number: int
+    chart_version: str
+    created_at: datetime
+    created_by: str | None
+    digest: str
+
+
+#: :func:`list_revisions`' query, built once: columns only, no document.
+_SUMMARIES = (
+    select(
+        Revision.number,
+        Revision.chart_version,
+        Revision.created_at,
+        Revision.created_by,
+        Revision.digest,
+    )
+    .join(Topology, Revision.topology_id == Topology.id)
+    .where(Topology.name == bindparam("name"))
+    .order_by(Revision.number)
+)
+
+
+def list_revisions(session: Reader, name: str) -> list[RevisionSummary]:
+    """Every revision of topology ``name``, oldest (1) first, without documents (a
+    list of a long-lived topology's revisions reads no document and parses none).
+
+    :param session: a session or a Core connection.
     :raises TopologyNotFound: no topology of that name.
     """
     named(name)
-    rows = session.execute(
-        select(Topology, Revision)
-        .join(Revision, Revision.topology_id == Topology.id)
-        .where(Topology.name == name)
-        .order_by(Revision.number)
-    ).all()
+    rows = session.execute(_SUMMARIES, {"name": name}).all()
     if not rows:
         raise TopologyNotFound(f"no topology named {name!r}")
-    return [stored_revision(*found) for found in rows]
+    return [
+        RevisionSummary(number, version, utc(created_at), created_by, digest)
+        for number, version, created_at, created_by, digest in rows
+    ]
 
 
 @dataclass(frozen=True)

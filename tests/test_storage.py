@@ -85,10 +85,12 @@ def test_replace_numbers_revisions(Session, shop):  # noqa: N803
         assert stored.revision.chart_version == f"0.{number}.0"
     with Session() as session, session.begin():
         history = repository.list_revisions(session, "shop")
-        second = repository.get_revision(session, "shop", 2)
+        revisions = [repository.get_revision(session, "shop", n) for n in (1, 2, 3, 4)]
     assert [r.number for r in history] == [1, 2, 3, 4]
-    assert second == history[1]
-    assert len({r.etag for r in history}) == 4
+    assert [(r.chart_version, r.created_at, r.created_by, r.digest) for r in history] == [
+        (r.chart_version, r.created_at, r.created_by, r.digest) for r in revisions
+    ]
+    assert len({r.etag for r in revisions}) == 4
 
 
 def test_replace_unknown_raises_not_found(Session, shop):  # noqa: N803
