@@ -9,47 +9,56 @@ import pytest
 from flask import Response
 
 from svcgen import history, metrics, repository
-from svcgen.api import auth, security, storage, views
+from svcgen.api import auth, limits, paths, security, storage, views
+from svcgen.web.errors import is_page
 from tests.test_observe import sample
 
-#: Paths around every edge of the page and open-path lists.
-PATHS = [
-    "/",
-    "//",
-    "/x",
-    "/topologies",
-    "/topologies/",
-    "/topologies/shop",
-    "/assets",
-    "/assets/app.css",
-    "/api/docs",
-    "/api/docs/",
-    "/api/docs/assets/x.js",
-    "/api/docsx",
-    "/api/openapi.json",
-    "/api/openapi.jsonx",
-    "/api/openapi.json/x",
-    "/healthz",
-    "/healthz/",
-    "/healthzx",
-    "/readyz",
-    "/static",
-    "/static/",
-    "/static/a.css",
-    "/api/v1/topologies/shop",
-    "/api/v1/tokens",
+#: Paths around every edge of the page, open, unlimited and token path sets:
+#: (path, a page, open, never rate limited, the token API).
+PATH_KINDS = [
+    ("/", True, False, False, False),
+    ("//", False, False, False, False),
+    ("/x", False, False, False, False),
+    ("/topologies", False, False, False, False),
+    ("/topologies/", True, False, False, False),
+    ("/topologies/shop", True, False, False, False),
+    ("/assets", False, False, False, False),
+    ("/assets/app.css", True, False, False, False),
+    ("/api/docs", True, True, False, False),
+    ("/api/docs/", True, True, False, False),
+    ("/api/docs/assets/x.js", True, True, True, False),
+    ("/api/docsx", False, False, False, False),
+    ("/api/openapi.json", False, True, False, False),
+    ("/api/openapi.jsonx", False, False, False, False),
+    ("/api/openapi.json/x", False, False, False, False),
+    ("/healthz", False, True, True, False),
+    ("/healthz/", False, False, False, False),
+    ("/healthzx", False, False, False, False),
+    ("/readyz", False, True, True, False),
+    ("/static", False, False, False, False),
+    ("/static/", False, True, False, False),
+    ("/static/a.css", False, True, False, False),
+    ("/api/v1/topologies/shop", False, False, False, False),
+    ("/api/v1/tokens", False, False, False, True),
+    ("/api/v1/tokens/ci", False, False, False, True),
+    ("/api/v1/tokensx", False, False, False, False),
 ]
 
 
-@pytest.mark.parametrize("path", PATHS)
-def test_path_kinds_match_their_lists(path):
-    page = any(
-        path.startswith(p) if p.endswith("/") and p != "/" else path == p
-        for p in security.PAGE_PATHS
-    )
-    open_ = any(path == p or path.startswith(p.rstrip("/") + "/") for p in auth.OPEN_PATHS)
+@pytest.mark.parametrize("path, page, open_, unlimited, tokens", PATH_KINDS)
+def test_path_kinds(path, page, open_, unlimited, tokens):
     assert security.is_page(path) is page
     assert auth.is_open(path) is open_
+    assert (path in limits.UNLIMITED_PATHS) is unlimited
+    assert (path in paths.TOKEN_PATHS) is tokens
+
+
+def test_web_error_pages_are_the_web_pages_paths():
+    assert [p for p in ("/", "/topologies", "/topologies/x", "/assets/a", "/x") if is_page(p)] == [
+        "/",
+        "/topologies",
+        "/topologies/x",
+    ]
 
 
 def test_security_headers_keep_what_a_view_chose(app):

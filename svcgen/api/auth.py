@@ -29,13 +29,16 @@ from flask import Flask, current_app, g, request
 from ..auth import role_allows
 from ..errors import PermissionDenied, Unauthenticated
 from ..tokens import StoredToken, authenticate
+from .paths import TOKEN_PATHS, Paths
 from .storage import connect
 
 #: ``AUTH_READS`` values: reads open to all (default) or only to tokens of role ``reader`` up.
 AUTH_READS_CHOICES = ("optional", "required")
 
-#: Paths (or path prefixes, ending in ``/``) that never need or check a token.
-OPEN_PATHS = ("/healthz", "/readyz", "/api/openapi.json", "/api/docs", "/static/")
+#: Paths that never need or check a token (probes, the API's description, static files).
+OPEN_PATHS = Paths(
+    "/healthz", "/readyz", "/api/openapi.json", "/api/docs", "/api/docs/", "/static/"
+)
 
 #: Writes that store nothing, and so are treated as reads.
 READ_LIKE_POSTS = ("/api/v1/validate", "/api/v1/render")
@@ -58,15 +61,9 @@ def init_app(app: Flask) -> None:
     app.before_request(authorize)
 
 
-#: :data:`OPEN_PATHS` as exact paths and as prefixes, split once (checked on every request).
-_OPEN_EXACT = frozenset(OPEN_PATHS)
-_OPEN_PREFIXES = tuple(p.rstrip("/") + "/" for p in OPEN_PATHS)
-
-
 def is_open(path: str) -> bool:
-    """Whether ``path`` never needs a token (probes, the API's description, static files):
-    one of :data:`OPEN_PATHS` or below one."""
-    return path in _OPEN_EXACT or path.startswith(_OPEN_PREFIXES)
+    """Whether ``path`` never needs a token: one of :data:`OPEN_PATHS`."""
+    return path in OPEN_PATHS
 
 
 def required_role(method: str, path: str, *, reads_required: bool = False) -> str | None:
@@ -79,7 +76,7 @@ def required_role(method: str, path: str, *, reads_required: bool = False) -> st
     """
     if method == "OPTIONS" or is_open(path):
         return None
-    if path == "/api/v1/tokens" or path.startswith("/api/v1/tokens/"):
+    if path in TOKEN_PATHS:
         return "admin"
     if method in WRITE_METHODS and path not in READ_LIKE_POSTS:
         return "writer"

@@ -28,9 +28,7 @@ class AuthPlugin(BasePlugin):
             if method.upper() not in {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}:
                 continue
             responses = operation.setdefault("responses", {})
-            if not any(
-                path.startswith(p) if p.endswith("/") else path == p for p in UNLIMITED_PATHS
-            ):
+            if path not in UNLIMITED_PATHS:
                 responses.setdefault("429", "TOO_MANY_REQUESTS")
             if is_open(path):
                 continue

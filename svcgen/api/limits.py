@@ -37,6 +37,7 @@ from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 
 from ..auth import token_digest
 from .auth import WRITE_METHODS
+from .paths import Paths
 
 __all__ = ["RateLimitExceeded", "init_app", "retry_after"]
 
@@ -52,8 +53,8 @@ DEFAULTS = {
 
 _EXTENSION = "svcgen.limiter"
 
-#: Paths (and prefixes ending in ``/``) that are never limited.
-UNLIMITED_PATHS = ("/healthz", "/readyz", "/api/docs/assets/")
+#: Paths that are never limited.
+UNLIMITED_PATHS = Paths("/healthz", "/readyz", "/api/docs/assets/")
 
 
 def address_key() -> str:
@@ -77,9 +78,7 @@ def token_key() -> str:
 
 def _exempt() -> bool:
     path = request.path
-    return request.method == "OPTIONS" or any(
-        path.startswith(p) if p.endswith("/") else path == p for p in UNLIMITED_PATHS
-    )
+    return request.method == "OPTIONS" or path in UNLIMITED_PATHS
 
 
 def _setting(key: str):

@@ -23,6 +23,8 @@ import re
 
 from flask import Flask, Response, request
 
+from .paths import TOKEN_PATHS, Paths
+
 #: The CSP of every response that is not a page.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -36,8 +38,8 @@ PAGE_CSP = (
 #: The Swagger UI page, the one page with an inline script.
 DOCS_PATHS = ("/api/docs", "/api/docs/")
 
-#: Paths (exact) and path prefixes (ending in ``/``) of the HTML pages and their assets.
-PAGE_PATHS = ("/", "/topologies/", "/assets/", "/api/docs", "/api/docs/")
+#: The HTML pages and their assets.
+PAGE_PATHS = Paths("/", "/topologies/", "/assets/", "/api/docs", "/api/docs/")
 
 #: Headers every response carries.
 HEADERS = {
@@ -57,10 +59,6 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
-#: :data:`PAGE_PATHS` split once into exact paths and prefixes (checked on every response).
-_PAGE_EXACT = frozenset(p for p in PAGE_PATHS if p == "/" or not p.endswith("/"))
-_PAGE_PREFIXES = tuple(p for p in PAGE_PATHS if p != "/" and p.endswith("/"))
-
 #: The headers added when missing, with their lower-case names, precomputed: what
 #: every response gets, and what a response that is not a page gets besides.
 _COMMON = tuple((name.lower(), name, value) for name, value in HEADERS.items())
@@ -69,7 +67,7 @@ _CSP = "content-security-policy"
 
 def is_page(path: str) -> bool:
     """Whether ``path`` is an HTML page or one of its assets."""
-    return path in _PAGE_EXACT or path.startswith(_PAGE_PREFIXES)
+    return path in PAGE_PATHS
 
 
 @functools.lru_cache(maxsize=8)
@@ -112,6 +110,6 @@ def add_security_headers(response: Response) -> Response:
             headers.add(name, value)
     if _CSP not in present:
         headers.add("Content-Security-Policy", content_security_policy(path, response))
-    if path == "/api/v1/tokens" or path.startswith("/api/v1/tokens/"):
+    if path in TOKEN_PATHS:
         headers["Cache-Control"] = "no-store"
     return response

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
+from ..api.paths import Paths
+
+#: The web pages' paths: ``/`` and ``/topologies`` or below.
+PAGES = Paths("/", "/topologies", "/topologies/")
+
 
 def is_page(path: str) -> bool:
-    """True for the paths of the web pages: ``/`` and ``/topologies`` or below."""
-    return path == "/" or path == "/topologies" or path.startswith("/topologies/")
+    """True for the paths of the web pages (:data:`PAGES`)."""
+    return path in PAGES
 
 
 def html_errors(response: Response) -> Response:
