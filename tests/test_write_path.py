@@ -29,6 +29,21 @@ def sqlite_file(tmp_path):
     engine.dispose()
 
 
+@pytest.fixture
+def recorded_app(make_app, tmp_path, monkeypatch):
+    """A client of an app over a SQLite file holding the shop, and the list in which
+    every chart the app makes from then on is recorded as ``(version, lock was free)``."""
+    import svcgen.api.views as views
+
+    url = f"sqlite:///{tmp_path / 'svcgen.sqlite3'}"
+    migrate(url)
+    client = make_app(DATABASE_URL=url).test_client()
+    assert client.post("/api/v1/topologies", json=shop_document()).status_code == 201
+    calls = []
+    monkeypatch.setattr(views, "package_chart", _recording(calls, make_url(url).database))
+    return client, calls
+
+
 def _write_lock_is_free(path: str) -> bool:
     """Whether another connection can take SQLite's write lock right now (no waiting)."""
     probe = sqlite3.connect(path, timeout=0, isolation_level=None)
@@ -132,15 +147,8 @@ def test_next_chart_version(sqlite_file):
         assert repository.next_chart_version(session, "shop", given) == "2.0.0"
 
 
-def test_put_makes_the_chart_once_and_outside_the_write_lock(make_app, tmp_path, monkeypatch):
-    import svcgen.api.views as views
-
-    url = f"sqlite:///{tmp_path / 'svcgen.sqlite3'}"
-    migrate(url)
-    client = make_app(DATABASE_URL=url).test_client()
-    assert client.post("/api/v1/topologies", json=shop_document()).status_code == 201
-    calls = []
-    monkeypatch.setattr(views, "package_chart", _recording(calls, make_url(url).database))
+def test_put_makes_the_chart_once_and_outside_the_write_lock(recorded_app):
+    client, calls = recorded_app
     document = shop_document()
     document["components"][1]["replicas"] = 5
     response = client.put("/api/v1/topologies/shop", json=document)
@@ -163,15 +171,8 @@ def test_no_chart_is_made_early_for_a_write_that_will_fail(sqlite_file):
         assert guess(session, "shop", {**document, "chartVersion": "not-semver"}) is None
 
 
-def test_a_put_refused_by_its_precondition_renders_nothing(make_app, tmp_path, monkeypatch):
-    import svcgen.api.views as views
-
-    url = f"sqlite:///{tmp_path / 'svcgen.sqlite3'}"
-    migrate(url)
-    client = make_app(DATABASE_URL=url).test_client()
-    assert client.post("/api/v1/topologies", json=shop_document()).status_code == 201
-    calls = []
-    monkeypatch.setattr(views, "package_chart", _recording(calls, make_url(url).database))
+def test_a_put_refused_by_its_precondition_renders_nothing(recorded_app):
+    client, calls = recorded_app
     stale = {"If-Match": '"0000000000000000000000000000000000000000"'}
     assert (
         client.put("/api/v1/topologies/shop", json=shop_document(), headers=stale).status_code
