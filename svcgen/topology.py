@@ -65,8 +65,12 @@ def json_type(value: object) -> str:
     return "a mapping" if isinstance(value, dict) else type(value).__name__
 
 
-def _json_object(pairs: list[tuple[str, object]]) -> dict:
-    """A JSON object that names no key twice (JSON allows it; svcgen drops nothing silently)."""
+def json_object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object that names no key twice (JSON allows it; svcgen drops nothing
+    silently): ``json.loads(..., object_pairs_hook=json_object)``.
+
+    :raises BodyMalformed: a key appears twice in one object.
+    """
     result: dict = {}
     for key, value in pairs:
         if key in result:
@@ -194,7 +198,7 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
         try:
             doc = json.loads(
                 data,
-                object_pairs_hook=_json_object,
+                object_pairs_hook=json_object,
                 parse_constant=_no_constant,
                 parse_int=_json_int,
             )

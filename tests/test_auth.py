@@ -274,3 +274,20 @@ def test_a_wrong_method_or_path_is_405_or_404_without_a_token(anonymous, method,
     response = anonymous.open(path, method=method)
     assert response.status_code == status
     assert response.get_json()["code"] == status
+
+
+def test_a_token_request_naming_a_key_twice_is_refused(client):
+    body = b'{"name": "twice", "role": "reader", "role": "admin"}'
+    response = client.post(
+        "/api/v1/tokens", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["message"] == (
+        "the key 'role' appears twice in one object; keep one"
+    )
+    listed = client.get("/api/v1/tokens").get_json()["items"]
+    assert "twice" not in [t["name"] for t in listed] and len(listed) == 1
+    broken = client.post(
+        "/api/v1/tokens", data=b'{"name": ', headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 400 and "not valid JSON" in broken.get_json()["message"]

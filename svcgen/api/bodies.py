@@ -1,4 +1,5 @@
-"""Request bodies that carry a topology document.
+"""Request bodies: those that carry a topology document, and the JSON bodies that
+webargs reads for flask-smorest (:class:`StrictBlueprint`).
 
 The one path from bytes to a valid document: the content type must be JSON or
 YAML (415 otherwise), :func:`svcgen.topology.parse_document` parses it (400),
@@ -8,16 +9,42 @@ validates a document.
 
 from __future__ import annotations
 
+import json
+
 from flask import current_app, request
+from flask_smorest import Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from ..errors import BodyMalformed, FieldError, TopologyInvalid
-from ..topology import ValidatedTopology, parse_document, validate_topology
+from ..topology import ValidatedTopology, json_object, parse_document, validate_topology
 from .apidoc import DOCUMENT_TYPES
 
 #: How much larger than ``MAX_CONTENT_LENGTH`` a document may grow once its YAML
 #: aliases are expanded.
 EXPANSION_FACTOR = 4
+
+
+class StrictJSONParser(FlaskParser):
+    """webargs' Flask parser, refusing a JSON body whose object names a key twice
+    (``{"role": "reader", "role": "admin"}``), as topology bodies do, instead of
+    keeping the last silently."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        try:
+            return json.loads(req.get_data(cache=True), object_pairs_hook=json_object)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BodyMalformed(f"the body is not valid JSON: {exc}") from None
+
+
+class StrictBlueprint(Blueprint):
+    """A flask-smorest blueprint whose ``@blp.arguments`` read JSON with
+    :class:`StrictJSONParser`."""
+
+    ARGUMENTS_PARSER = StrictJSONParser()
 
 
 def read_document() -> dict:

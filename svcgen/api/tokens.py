@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from .. import tokens
 from ..auth import ROLES, TOKEN_NAME
 from .apidoc import error_responses
+from .bodies import StrictBlueprint
 from .storage import open_session
 
-blp = Blueprint("tokens", __name__, description="API bearer tokens (role admin).")
+blp = StrictBlueprint("tokens", __name__, description="API bearer tokens (role admin).")
 
 
 class TokenSchema(ma.Schema):
