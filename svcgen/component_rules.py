@@ -6,8 +6,6 @@ Kubernetes sources (``kubernetes/kubernetes``, pkg/apis/core/validation/validati
 
 from __future__ import annotations
 
-import ipaddress
-
 from . import k8s, model
 from .errors import FieldError
 from .pod_rules import pod_errors
@@ -113,22 +111,7 @@ def _external(at, c: dict) -> list[FieldError]:
                 errors.append(_err(at, "external", "addresses", j, f"{a} is listed twice"))
             seen.add(a)
         return errors
-    host = ext["host"]
-    try:
-        ipaddress.ip_address(host)
-        return [
-            _err(
-                at,
-                "external",
-                "host",
-                f"{host!r} is an IP address; an ExternalName is a DNS name, so give IPs as 'addresses' instead",
-            )
-        ]
-    except ValueError:
-        pass
-    # ValidateService, ExternalName: one trailing dot is allowed, the rest is a DNS-1123 subdomain.
-    problems = k8s.dns1123_subdomain(host[:-1] if host.endswith(".") else host)
-    return [_err(at, "external", "host", f"{host!r} {p}") for p in problems]
+    return []  # the host's syntax is the schema's (k8s.external_name)
 
 
 def _ports(at, c: dict, node_port_range: tuple[int, int]) -> list[FieldError]:

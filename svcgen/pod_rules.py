@@ -9,7 +9,6 @@ startup) and pkg/apis/networking/validation/validation.go (``validateIngressRule
 
 from __future__ import annotations
 
-import ipaddress
 from decimal import Decimal
 
 from . import k8s
@@ -154,23 +153,11 @@ def _probes(at: tuple, c: dict) -> list[FieldError]:
 
 
 def _ingress(at: tuple, ingress: dict | None) -> list[FieldError]:
-    """An Ingress host is a DNS name, never an IP; an Exact or Prefix path has no
+    """An Exact or Prefix path has no
     ``//``, ``/./``, ``/../`` or ``%2F`` and does not end in ``/.`` or ``/..``."""
     if ingress is None:
         return []
-    here, errors = (*at, "ingress"), []
-    host = ingress.get("host")
-    if host is not None:
-        try:
-            ipaddress.ip_address(host)
-            errors.append(
-                FieldError(
-                    (*here, "host"),
-                    f"{host!r} is an IP address; an Ingress host must be a DNS name",
-                )
-            )
-        except ValueError:
-            pass
+    here, errors = (*at, "ingress"), []  # the host's syntax is the schema's (k8s.ingress_host)
     path = ingress.get("path", "/")
     if ingress.get("pathType", "Prefix") in ("Exact", "Prefix") and (
         any(part in path for part in _BAD_PATH_PARTS) or path.endswith(_BAD_PATH_ENDS)

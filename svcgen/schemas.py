@@ -247,7 +247,7 @@ class IngressSchema(StrictSchema):
     """An Ingress in front of a frontend's first port."""
 
     host = Str(
-        check=lambda v: k8s.dns1123_subdomain(v[2:] if v.startswith("*.") else v),
+        check=k8s.ingress_host,
         max_length=255,
         metadata=states(syntax.INGRESS_HOST),
     )
@@ -346,7 +346,7 @@ class ExternalSchema(StrictSchema):
     """Where an external data source lives: a DNS ``host`` or fixed IP ``addresses``."""
 
     # A DNS-1123 subdomain (253) and the one trailing dot an ExternalName may have.
-    host = Str(max_length=254, metadata=states(syntax.EXTERNAL_HOST))
+    host = Str(check=k8s.external_name, max_length=254, metadata=states(syntax.EXTERNAL_HOST))
     addresses = StrList(
         check=k8s.endpoint_address,
         max_item_length=64,

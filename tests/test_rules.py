@@ -8,6 +8,7 @@ import pytest
 
 from svcgen.errors import TopologyInvalid
 from svcgen.topology import validate_topology
+from tests.examples import shop_document
 
 
 def base() -> dict:
@@ -613,3 +614,25 @@ def test_frontend_clusterip_with_ingress_is_no_warning():
 def test_document_is_returned_unchanged():
     doc = base()
     assert validate_topology(copy.deepcopy(doc)).document == doc
+
+
+def test_ip_hosts_are_reported_with_the_other_field_errors():
+    """An IP where a DNS name belongs is a field error, found in the same pass as the
+    others (it used to wait until every field error was fixed)."""
+    doc = shop_document()
+    doc["components"][0]["ingress"] = {"host": "192.0.2.1"}
+    doc["components"][2]["external"] = {"host": "2001:db8::1"}
+    doc["components"][1]["replicas"] = "3"  # an unrelated field error
+    found = errors_of(doc)
+    assert set(found) == {
+        "components.0.ingress.host",
+        "components.1.replicas",
+        "components.2.external.host",
+    }
+    assert found["components.0.ingress.host"] == (
+        "'192.0.2.1' is an IP address; an Ingress host must be a DNS name"
+    )
+    assert found["components.2.external.host"] == (
+        "'2001:db8::1' is an IP address; an ExternalName is a DNS name, so give IPs as "
+        "'addresses' instead"
+    )
