@@ -42,6 +42,7 @@ from . import (
     observe,
     revisions,
     security,
+    settings,
     storage,
     testing,
     tokens,
@@ -133,4 +134,5 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     api.register_blueprint(diagrams.blp, url_prefix="/api/v1")
     api.register_blueprint(catalog_info.blp, url_prefix="/api/v1")
     web.init_app(app)
+    settings.check_settings(app)
     return app
