@@ -32,6 +32,10 @@ preload_app = False
 # gunicorn's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl): a second
 # server on the machine would take it over and remove it on exit. svcgen does not use it.
 control_socket_disable = True
+# Whom gunicorn itself believes about X-Forwarded-Proto and the like: nobody. Its default
+# (127.0.0.1) let any local client, a sidecar or `kubectl port-forward`, set the scheme of
+# svcgen's links; proxies are svcgen's own setting, SVCGEN_PROXY_HOPS (Werkzeug's ProxyFix).
+forwarded_allow_ips = ""
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")

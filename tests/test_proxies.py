@@ -3,6 +3,8 @@ from ``X-Forwarded-*`` only when svcgen is told how many proxies set them."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from svcgen.api import create_app
@@ -64,3 +66,17 @@ def test_a_forwarded_prefix_is_not_read(make_app, database_url):
     headers = {"X-Forwarded-Prefix": "/elsewhere", "X-Forwarded-Host": "svcgen.example.com"}
     schema = behind.get("/schema/topology.json", headers=headers).get_json()
     assert schema["$id"] == "http://svcgen.example.com/schema/topology.json"
+
+
+def test_served_by_gunicorn_a_local_client_cannot_set_the_scheme(tmp_path):
+    """gunicorn trusted X-Forwarded-Proto from 127.0.0.1 by default, whatever PROXY_HOPS."""
+    from .conftest import migrate
+    from .serving import call, gunicorn_server
+
+    url = f"sqlite:///{tmp_path / 'svcgen.sqlite3'}"
+    migrate(url)
+    spoofed = {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"}
+    with gunicorn_server(url, tmp_path, workers=1) as server:
+        status, _, body = call("GET", f"{server.base}/schema/topology.json", headers=spoofed)
+    assert status == 200
+    assert json.loads(body)["$id"] == f"{server.base}/schema/topology.json"  # http://
