@@ -35,7 +35,7 @@ from .errors import (
     TopologyInvalid,
     TopologyNotFound,
 )
-from .history import Reader, get_current
+from .history import CurrentRevision, Reader, get_current
 from .history import get_revision as get_revision  # re-exported: revisions are read here too
 from .history import list_revisions as list_revisions
 from .models import Revision, Topology
@@ -151,25 +151,19 @@ def replace_topology(
 
 
 def next_chart_version(
-    session: Reader, name: str, document: dict, *, if_match: ETagMatcher = None
+    current: CurrentRevision, document: dict, *, if_match: ETagMatcher = None
 ) -> str | None:
-    """The chart version the next revision of topology ``name`` gets if nothing else
-    is stored first, read without a lock: a guess that lets a caller make the chart
-    before its write transaction (:func:`svcgen.package.prepared`).
+    """The chart version the next revision gets if nothing else is stored first: a
+    guess, from a read without a lock, that lets a caller make the chart before its
+    write transaction (:func:`svcgen.package.prepared`).
 
-    :param session: a session or a Core connection; its transaction should end
-        before the write's begins.
-    :param name: the topology's name.
+    :param current: the topology's current revision (:func:`svcgen.history.get_current`).
     :param document: the validated document to be stored.
     :param if_match: the write's precondition, if any.
-    :returns: the version; ``None`` when the write would fail as things stand (no
-        topology of that name, ``if_match`` rejects the current ETag, the version would
-        not rise), so that no chart is made for an answer that will be 404, 412 or 422.
+    :returns: the version; ``None`` when the write would fail as things stand
+        (``if_match`` rejects the current ETag, or the version would not rise), so
+        that no chart is made for an answer that will be 412 or 422.
     """
-    try:
-        current = get_current(session, name)
-    except TopologyNotFound:
-        return None
     if if_match is not None and not if_match(current.stored().revision.etag):
         return None
     version = chart_version_for(document, current.number + 1)

@@ -8,7 +8,7 @@ import json
 import pytest
 import yaml
 
-from .conftest import document_of
+from .conftest import SERVER_KEYS, document_of
 
 BASE = "/api/v1/topologies"
 
@@ -299,3 +299,44 @@ def test_an_unreadable_if_match_is_412_never_ignored(client, shop, header):
     assert client.delete(f"{BASE}/shop", headers={"If-Match": header}).status_code == 412
     after = client.get(f"{BASE}/shop").get_json()
     assert after["revision"] == 1 and after["description"] != "lost update"
+
+
+def test_a_get_answer_can_be_edited_and_put_back(client, shop):
+    """GET, edit, PUT with If-Match: the keys the server set are dropped, and the
+    chartVersion it chose is not taken for one the user set."""
+    create(client, shop)
+    got = client.get(f"{BASE}/shop")
+    body = got.get_json()
+    assert {"revision", "chartVersion", "createdAt", "updatedAt", "warnings"} <= set(body)
+    body["description"] = "edited"
+    put = client.put(f"{BASE}/shop", json=body, headers={"If-Match": got.headers["ETag"]})
+    assert put.status_code == 200, put.get_json()
+    assert (put.json["revision"], put.json["chartVersion"]) == (2, "0.2.0")
+    stored = client.get(f"{BASE}/shop/revisions/2").get_json()
+    document = {k: v for k, v in stored.items() if k not in (*SERVER_KEYS, "createdBy")}
+    assert document == {**shop, "description": "edited"}
+    # had 0.2.0 been kept as the user's chartVersion, sending it back again would be a 422
+    again = client.get(f"{BASE}/shop")
+    put = client.put(
+        f"{BASE}/shop", json=again.get_json(), headers={"If-Match": again.headers["ETag"]}
+    )
+    assert (put.status_code, put.json["chartVersion"]) == (200, "0.3.0")
+
+
+def test_a_chart_version_the_user_set_is_theirs_when_sent_back(client, shop):
+    create(client, {**shop, "chartVersion": "1.4.0"})
+    body = client.get(f"{BASE}/shop").get_json()
+    refused = client.put(f"{BASE}/shop", json=body)
+    assert refused.status_code == 422
+    assert "1.4.0 is not higher than 1.4.0" in refused.json["errors"][0]["message"]
+    body["chartVersion"] = "1.5.0"
+    assert client.put(f"{BASE}/shop", json=body).json["chartVersion"] == "1.5.0"
+
+
+def test_a_put_to_a_topology_that_does_not_exist_is_404_before_the_body(client, shop):
+    for name, body in (("nosuch", shop), ("CLOUD-SHOP", {**shop, "name": "CLOUD-SHOP"})):
+        response = client.put(f"{BASE}/{name}", json=body)
+        assert response.status_code == 404, response.get_json()
+        assert response.get_json()["message"] == f"no topology named {name!r}"
+    broken = client.put(f"{BASE}/nosuch", data=b"{", content_type="application/json")
+    assert broken.status_code == 404

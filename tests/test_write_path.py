@@ -9,7 +9,7 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
-from svcgen import repository
+from svcgen import history, repository
 from svcgen.db import make_engine, make_sessionmaker
 from svcgen.errors import FieldError, PreconditionFailed, TopologyInvalid
 from svcgen.history import get_chart
@@ -85,7 +85,7 @@ def test_the_chart_of_a_new_revision_is_made_while_the_write_lock_is_free(sqlite
     document["components"][1]["replicas"] = 4
     calls = []
     with sessions() as session, session.begin():
-        guess = repository.next_chart_version(session, "shop", document)
+        guess = repository.next_chart_version(history.get_current(session, "shop"), document)
     stored = _replace(sessions, document, prepared(_recording(calls, path), document, guess))
     assert calls == [("0.2.0", True)]  # made once, before the lock was taken
     assert stored.revision.chart_version == "0.2.0"
@@ -108,7 +108,7 @@ def test_a_stale_guess_is_made_again_at_the_version_the_revision_gets(sqlite_fil
     path, sessions = sqlite_file
     document = _stored_shop(sessions)
     with sessions() as session, session.begin():
-        guess = repository.next_chart_version(session, "shop", document)
+        guess = repository.next_chart_version(history.get_current(session, "shop"), document)
     _replace(sessions, shop_document(), package_chart)  # another writer: revision 2
     calls = []
     stored = _replace(sessions, document, prepared(_recording(calls, path), document, guess))
@@ -141,10 +141,10 @@ def test_next_chart_version(sqlite_file):
     _, sessions = sqlite_file
     document = _stored_shop(sessions)
     with sessions() as session, session.begin():
-        assert repository.next_chart_version(session, "shop", document) == "0.2.0"
-        assert repository.next_chart_version(session, "nothing", document) is None
-        given = {**document, "chartVersion": "2.0.0"}
-        assert repository.next_chart_version(session, "shop", given) == "2.0.0"
+        current = history.get_current(session, "shop")
+    assert repository.next_chart_version(current, document) == "0.2.0"
+    given = {**document, "chartVersion": "2.0.0"}
+    assert repository.next_chart_version(current, given) == "2.0.0"
 
 
 def test_put_makes_the_chart_once_and_outside_the_write_lock(recorded_app):
@@ -163,12 +163,13 @@ def test_no_chart_is_made_early_for_a_write_that_will_fail(sqlite_file):
     _, sessions = sqlite_file
     document = _stored_shop(sessions)
     with sessions() as session, session.begin():
-        etag = repository.get_topology(session, "shop").revision.etag
-        guess = repository.next_chart_version
-        assert guess(session, "shop", document, if_match=lambda tag: tag == etag) == "0.2.0"
-        assert guess(session, "shop", document, if_match=lambda tag: False) is None
-        assert guess(session, "shop", {**document, "chartVersion": "0.0.9"}) is None
-        assert guess(session, "shop", {**document, "chartVersion": "not-semver"}) is None
+        current = history.get_current(session, "shop")
+    etag = current.stored().revision.etag
+    guess = repository.next_chart_version
+    assert guess(current, document, if_match=lambda tag: tag == etag) == "0.2.0"
+    assert guess(current, document, if_match=lambda tag: False) is None
+    assert guess(current, {**document, "chartVersion": "0.0.9"}) is None
+    assert guess(current, {**document, "chartVersion": "not-semver"}) is None
 
 
 def test_a_put_refused_by_its_precondition_renders_nothing(recorded_app):

@@ -128,14 +128,13 @@ class Topology(MethodView):
     def put(self, name: str):
         """Replace a topology's document: a new revision"""
         precondition = if_match()
-        validated = read_valid_document(name=name)
+        with connect() as connection, connection.begin():
+            current = history.get_current(connection, name)  # a 404 before the body
+        validated = read_valid_document(name=name, current=current)
         # The chart is made before the write transaction, at the version the next
         # revision will probably get, so no lock is held while it renders; when
         # another revision lands first, it is made again under the lock.
-        with connect() as connection, connection.begin():
-            guess = repository.next_chart_version(
-                connection, name, validated.document, if_match=precondition
-            )
+        guess = repository.next_chart_version(current, validated.document, if_match=precondition)
         package = prepared(packager(), validated.document, guess)
         with open_session() as session, session.begin():
             stored = repository.replace_topology(
