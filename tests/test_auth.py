@@ -291,3 +291,18 @@ def test_a_token_request_naming_a_key_twice_is_refused(client):
         "/api/v1/tokens", data=b'{"name": ', headers={"Content-Type": "application/json"}
     )
     assert broken.status_code == 400 and "not valid JSON" in broken.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/x-www-form-urlencoded", b"name=z3&role=reader"),
+        ("application/yaml", b"name: z3\nrole: reader\n"),
+        (None, b'{"name": "z3", "role": "reader"}'),
+    ],
+)
+def test_a_token_request_that_is_not_json_is_415(client, content_type, body):
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/api/v1/tokens", data=body, headers=headers)
+    assert response.status_code == 415
+    assert "send it with Content-Type: application/json" in response.get_json()["message"]

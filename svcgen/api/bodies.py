@@ -13,7 +13,6 @@ import json
 
 from flask import current_app, request
 from flask_smorest import Blueprint
-from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
@@ -30,11 +29,15 @@ EXPANSION_FACTOR = 4
 class StrictJSONParser(FlaskParser):
     """webargs' Flask parser, refusing a JSON body whose object names a key twice
     (``{"role": "reader", "role": "admin"}``), as topology bodies do, instead of
-    keeping the last silently."""
+    keeping the last silently, and a body that is not JSON with a 415 (webargs
+    would read it as no body at all: "missing data" for fields that were sent)."""
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
-            return core.missing
+            raise UnsupportedMediaType(
+                f"the body must be JSON: send it with Content-Type: application/json, "
+                f"not {req.mimetype or 'none'}"
+            )
         try:
             return json.loads(req.get_data(cache=True), object_pairs_hook=json_object)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:

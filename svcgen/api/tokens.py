@@ -68,7 +68,7 @@ class Tokens(MethodView):
 
     @blp.arguments(TokenRequestSchema())
     @blp.response(201, NewTokenSchema)
-    @error_responses(blp, 401, 403, 409)
+    @error_responses(blp, 400, 401, 403, 409, 415)
     def post(self, wanted: dict):
         """Make a token; the answer is the only time it is shown"""
         with open_session() as session, session.begin():
