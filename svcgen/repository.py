@@ -138,7 +138,8 @@ def replace_topology(
     previous = _revision_row(session, row, row.current_revision - 1)
     if if_match is not None and not if_match(stored_revision(row, previous).etag):
         raise PreconditionFailed(
-            f"topology {name!r} has changed: its current revision is {previous.number}"
+            f"topology {name!r} has changed: its current revision is {previous.number}; "
+            "GET it again, make your change to that, and send its ETag in If-Match"
         )
     chart_version = chart_version_for(document, row.current_revision)
     check_rises(chart_version, previous.chart_version, server_set="chartVersion" not in document)
@@ -202,7 +203,8 @@ def delete_topology(
         current = get_topology(session, name).revision
         if not if_match(current.etag):
             raise PreconditionFailed(
-                f"topology {name!r} has changed: its current revision is {current.number}"
+                f"topology {name!r} has changed: its current revision is {current.number}; "
+                "GET it again, and send its ETag in If-Match if it is still to be deleted"
             )
     revisions = session.execute(
         select(Revision.number, Revision.chart_version)

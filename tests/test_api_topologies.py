@@ -147,6 +147,10 @@ def test_put_stale_if_match_is_412_and_changes_nothing(client, shop, stale):
     response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": tag})
     assert response.status_code == 412
     assert response.get_json()["code"] == 412
+    assert response.get_json()["message"] == (
+        "topology 'shop' has changed: its current revision is 2; "
+        "GET it again, make your change to that, and send its ETag in If-Match"
+    )
     after = client.get(f"{BASE}/shop")
     assert after.get_json()["revision"] == 2
     assert after.get_json()["description"] != "lost update"

@@ -141,7 +141,10 @@ _MESSAGES = {
     404: "no topology named 'shop'",
     405: "The method is not allowed for the requested URL.",
     409: "a topology named 'shop' exists already",
-    412: "topology 'shop' has changed: its current revision is 3",
+    412: (
+        "topology 'shop' has changed: its current revision is 3; "
+        "GET it again, make your change to that, and send its ETag in If-Match"
+    ),
     413: "the request body is larger than the limit of 1048576 bytes",
     415: "send the topology as application/json, application/yaml, application/x-yaml, "
     "text/yaml; text/plain is not supported",
