@@ -170,8 +170,9 @@ def _token_command(work):
 
     from .errors import SvcgenError
 
-    engine, session_factory = _token_session()
+    engine = None
     try:
+        engine, session_factory = _token_session()  # an unreadable URL fails here
         with session_factory() as session, session.begin():
             return work(session)
     except SvcgenError as exc:
@@ -183,7 +184,8 @@ def _token_command(work):
             err=True,
         )
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     sys.exit(1)
 
 

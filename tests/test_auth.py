@@ -251,6 +251,15 @@ def test_cli_says_when_the_database_is_not_migrated(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "alembic upgrade head" in result.stderr
 
 
+@pytest.mark.parametrize("url", ["bogus", "nosuchdb://x/y"])
+def test_cli_says_when_the_database_url_cannot_be_read(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    result = CliRunner().invoke(main, ["token", "list"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("error: the database cannot be used (")
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_a_deeply_nested_token_request_is_400_not_500(client):
     """webargs parses the token API's JSON; nesting past the recursion limit is a bad body."""
     body = "[" * 100_000 + "]" * 100_000
