@@ -218,6 +218,10 @@ def test_index_pages(app, client, monkeypatch):
     assert 'href="/?page=2&amp;q=a"' in first
     assert names("/?q=a&page=2") == ["a2", "a1"]
     assert names("/?q=a&page=3") == []
+    past = page(client, "/?q=a&page=3")
+    assert "Page 3 is past the last one." in past and 'href="/?page=2&amp;q=a"' in past
+    assert "No topology matches" not in past
+    assert "No topology matches" in page(client, "/?q=zzz")
     assert "page must be a whole number" in page(client, "/?page=0", 400)
 
 
