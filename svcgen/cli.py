@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from .auth import ROLES
+from .config import DEFAULT_MAX_CONTENT_LENGTH
 from .errors import BodyMalformed, FieldError, TopologyInvalid
 from .topology import (
     DEFAULT_NODE_PORT_RANGE,
@@ -43,6 +44,14 @@ class NodePortRange(click.ParamType):
         return (low, high)
 
 
+_max_bytes_option = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_CONTENT_LENGTH,
+    show_default=True,
+    help="Refuse a larger document, as the server does (SVCGEN_MAX_CONTENT_LENGTH); 0: no limit.",
+)
+
 _range_option = click.option(
     "--node-port-range",
     type=NodePortRange(),
@@ -52,14 +61,25 @@ _range_option = click.option(
 )
 
 
-def _load(file, node_port_range, *, as_json: bool = False) -> ValidatedTopology:
+def _load(file, node_port_range, *, max_bytes: int = 0, as_json: bool = False) -> ValidatedTopology:
     """Read, parse and validate; report problems on stderr (and, with ``as_json``,
-    as ``{"valid": false, "errors": [...]}`` on stdout) and exit 1."""
+    as ``{"valid": false, "errors": [...]}`` on stdout) and exit 1.
+
+    :param max_bytes: refuse a document larger than this, as the server would with a
+        413; 0: no limit.
+    """
     name = getattr(file, "name", "<stdin>")
     content_type = "application/json" if str(name).endswith(".json") else "application/yaml"
+    data = file.read()
     try:
+        if max_bytes and len(data) > max_bytes:
+            raise BodyMalformed(
+                f"the document is {len(data)} bytes; the server refuses bodies over "
+                f"{max_bytes} bytes (SVCGEN_MAX_CONTENT_LENGTH) with a 413: split it, or "
+                "pass --max-bytes to match the server's setting"
+            )
         return validate_topology(
-            parse_document(file.read(), content_type), node_port_range=node_port_range
+            parse_document(data, content_type), node_port_range=node_port_range
         )
     except BodyMalformed as exc:
         errors = [FieldError((), str(exc))]
@@ -93,10 +113,11 @@ def main():
 @main.command()
 @click.argument("file", type=click.File("rb"))
 @_range_option
+@_max_bytes_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
-def validate(file, node_port_range, as_json):
+def validate(file, node_port_range, max_bytes, as_json):
     """Validate the topology in FILE (YAML or JSON; '-' for stdin) without storing it."""
-    topology = _load(file, node_port_range, as_json=as_json)
+    topology = _load(file, node_port_range, max_bytes=max_bytes, as_json=as_json)
     if as_json:
         click.echo(
             json.dumps(
@@ -125,12 +146,13 @@ def validate(file, node_port_range, as_json):
     help="Also write the reproducible archive DIR/<name>-<version>.tgz.",
 )
 @_range_option
-def render(file, out_dir, package, node_port_range):
+@_max_bytes_option
+def render(file, out_dir, package, node_port_range, max_bytes):
     """Render the Helm chart of the topology in FILE into DIR/<name>/."""
     from .archive import build_archive
     from .render import render_chart, write_chart_dir
 
-    topology = _load(file, node_port_range)
+    topology = _load(file, node_port_range, max_bytes=max_bytes)
     _print_warnings(file, topology)
     version = chart_version_for(topology.document, 1)
     files = render_chart(topology.document, version, node_port_range=node_port_range)

@@ -155,3 +155,21 @@ def test_cli_spells_error_fields_as_the_api_does(tmp_path):
     result = run("validate", str(bad))
     assert result.returncode == 1
     assert f"{bad}: error: components.0.env.null: " in result.stderr
+
+
+def test_a_document_larger_than_the_server_takes_is_refused_unless_told(tmp_path):
+    """The server answers a body over 1 MiB with a 413: a pipeline validating with the
+    CLI learns it there, not at the POST."""
+    document = yaml.safe_load((EXAMPLES[0]).read_text())
+    document["description"] = "x" * 1000
+    document["labels"] = {f"k{i}": "v" * 60 for i in range(64)}
+    big = tmp_path / "big.json"
+    text = json.dumps(document)
+    big.write_text(text + " " * (1024 * 1024 + 1 - len(text)))  # valid, and 1 MiB + 1 byte
+    refused = run("validate", str(big))
+    assert refused.returncode == 1
+    assert "the server refuses bodies over 1048576 bytes" in refused.stderr
+    assert run("validate", str(big), "--max-bytes", "0").returncode == 0
+    assert run("validate", str(big), "--max-bytes", "2000000").returncode == 0
+    out = tmp_path / "out"
+    assert run("render", str(big), "-o", str(out)).returncode == 1 and not out.exists()
