@@ -10,6 +10,8 @@ requests in flight for up to this long), ``LOG_LEVEL`` (info) and
   runtime loaded by helm-python-sdk before a fork hangs the children; STYLE.md).
 - Logs are JSON lines on stderr (:func:`svcgen.logs.logging_config`); svcgen
   logs each request itself, so gunicorn's access log is off.
+- gunicorn's own error answers (a request it cannot parse) are JSON
+  (:mod:`svcgen.serving`), like svcgen's.
 - Prometheus metrics run in multiprocess mode: the directory is created and
   emptied when the master starts (samples of an earlier run would be summed
   in), and a worker that exits is marked dead (``child_exit``).
@@ -20,7 +22,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from svcgen import serving
 from svcgen.logs import logging_config
+
+# gunicorn's own answers to requests it cannot parse (400, 414, 431) are JSON, as svcgen's.
+serving.install()
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WORKERS", "2"))
