@@ -177,3 +177,36 @@ def test_chunked_body_over_the_limit_is_413_not_cut(make_app, tmp_path):
     assert response.get_json()["code"] == 413
     assert client.get("/api/v1/topologies/shop").status_code == 404
     assert send(head).status_code == 201  # a chunked body within the limit is read whole
+
+
+@pytest.mark.parametrize(
+    "method, path, code, message",
+    [
+        (
+            "GET",
+            "/api/v1/topologies/shop/revisions/0",
+            404,
+            "no such URL: '/api/v1/topologies/shop/revisions/0'; the API's paths are listed "
+            "at /api/docs (revision numbers start at 1)",
+        ),
+        (
+            "GET",
+            "/api/v2/x",
+            404,
+            "no such URL: '/api/v2/x'; the API's paths are listed at /api/docs",
+        ),
+        (
+            "PATCH",
+            "/api/v1/topologies/shop",
+            405,
+            "PATCH is not allowed on '/api/v1/topologies/shop'; use ",
+        ),
+    ],
+)
+def test_a_url_no_route_serves_says_what_to_do(client, method, path, code, message):
+    response = client.open(path, method=method)
+    body = assert_json_error(response, code)
+    assert body["message"].startswith(message)
+    if code == 405:
+        assert set(response.headers["Allow"].split(", ")) >= {"GET", "PUT", "DELETE"}
+        assert all(m in body["message"] for m in ("GET", "PUT", "DELETE"))

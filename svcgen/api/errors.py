@@ -16,9 +16,15 @@ shape is used for ``warnings``.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ..errors import (
@@ -34,6 +40,7 @@ from ..errors import (
     TopologyNotFound,
     Unauthenticated,
 )
+from ..fields import shown
 from .limits import RateLimitExceeded, retry_after
 
 #: The status code of each of svcgen's own errors.
@@ -113,6 +120,14 @@ def handle_http_exception(exc: HTTPException):
     if getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(exc.valid_methods)
     message = exc.description or HTTP_STATUS_CODES.get(code, "Error")
+    if isinstance(exc, NotFound) and message == NotFound.description:  # no route matched
+        hint = " (revision numbers start at 1)" if "/revisions/" in request.path else ""
+        message = (
+            f"no such URL: {shown(request.path)}; the API's paths are listed at /api/docs{hint}"
+        )
+    elif isinstance(exc, MethodNotAllowed) and message == MethodNotAllowed.description:
+        allowed = ", ".join(exc.valid_methods or ())
+        message = f"{request.method} is not allowed on {shown(request.path)}; use {allowed}"
     if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"the request body is larger than the limit of {limit} bytes"
