@@ -210,3 +210,17 @@ def test_a_url_no_route_serves_says_what_to_do(client, method, path, code, messa
     if code == 405:
         assert set(response.headers["Allow"].split(", ")) >= {"GET", "PUT", "DELETE"}
         assert all(m in body["message"] for m in ("GET", "PUT", "DELETE"))
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "x-custom"])
+def test_a_compressed_body_is_415_not_a_decoding_error(client, shop, encoding):
+    import gzip
+
+    body = gzip.compress(json.dumps(shop).encode())
+    headers = {"Content-Type": "application/json", "Content-Encoding": encoding}
+    response = client.post(BASE, data=body, headers=headers)
+    message = assert_json_error(response, 415)["message"]
+    assert message.startswith(f"Content-Encoding '{encoding}' is not supported")
+    assert client.get(f"{BASE}/shop").status_code == 404
+    plain = {"Content-Type": "application/json", "Content-Encoding": "identity"}
+    assert client.post(BASE, data=json.dumps(shop), headers=plain).status_code == 201

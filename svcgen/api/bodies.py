@@ -17,6 +17,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from ..errors import BodyMalformed, FieldError, TopologyInvalid
+from ..fields import shown
 from ..history import CurrentRevision
 from ..topology import ValidatedTopology, json_object, parse_document, validate_topology
 from .apidoc import DOCUMENT_TYPES
@@ -56,7 +57,8 @@ def read_document() -> dict:
 
     :returns: the parsed mapping (not yet validated).
     :raises UnsupportedMediaType: the ``Content-Type`` is not one of
-        :data:`~svcgen.api.apidoc.DOCUMENT_TYPES`.
+        :data:`~svcgen.api.apidoc.DOCUMENT_TYPES`, or the body has a
+        ``Content-Encoding`` (compressed bodies are not read; RFC 9110 15.5.16).
     :raises werkzeug.exceptions.RequestEntityTooLarge: the body is larger than
         ``MAX_CONTENT_LENGTH``, or its expanded document more than
         :data:`EXPANSION_FACTOR` times that.
@@ -66,6 +68,12 @@ def read_document() -> dict:
         given = request.mimetype or "no Content-Type"
         raise UnsupportedMediaType(
             f"send the topology as {', '.join(DOCUMENT_TYPES)}; {given} is not supported"
+        )
+    encoding = (request.content_encoding or "identity").strip().lower()
+    if encoding != "identity":
+        raise UnsupportedMediaType(
+            f"Content-Encoding {shown(encoding)} is not supported: send the topology "
+            "uncompressed (1 MiB is the limit; split a larger one)"
         )
     data = _read_body(current_app.config.get("MAX_CONTENT_LENGTH"))
     try:
