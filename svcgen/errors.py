@@ -27,6 +27,18 @@ from dataclasses import dataclass
 Path = tuple[str | int, ...]
 
 
+#: How much of a refused value an error message quotes.
+SHOWN_MAX = 80
+
+
+def shown(value: str) -> str:
+    """``value`` quoted for an error message, cut to :data:`SHOWN_MAX` characters so a
+    refused 100 KB string is not sent back whole."""
+    if len(value) <= SHOWN_MAX:
+        return repr(value)
+    return f"{value[:SHOWN_MAX]!r}... ({len(value)} characters)"
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one field of a topology document.

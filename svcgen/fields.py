@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 
 from marshmallow import ValidationError, fields, validate
 
+from .errors import shown
+
 _QUOTE_HINT = (
     "must be a string; in YAML quote values that look like numbers, booleans or null "
     '(write "yes", "0123", "6.10")'
@@ -20,18 +22,6 @@ _QUOTE_HINT = (
 Check = Callable[[str], list[str]]
 
 _TOO_LONG = "must be no more than {max} characters"
-
-
-#: How much of a refused value an error message quotes.
-SHOWN_MAX = 80
-
-
-def shown(value: str) -> str:
-    """``value`` quoted for an error message, cut to :data:`SHOWN_MAX` characters so a
-    refused 100 KB string is not sent back whole."""
-    if len(value) <= SHOWN_MAX:
-        return repr(value)
-    return f"{value[:SHOWN_MAX]!r}... ({len(value)} characters)"
 
 
 class Str(fields.String):

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
-from .errors import TopologyNotFound
+from .errors import TopologyNotFound, shown
 from .models import Revision, Topology
 from .stored import StoredRevision, StoredTopology, named, stored_revision, stored_topology, utc
 
@@ -98,7 +98,7 @@ def list_revisions(session: Reader, name: str) -> list[RevisionSummary]:
     named(name)
     rows = session.execute(_SUMMARIES, {"name": name}).all()
     if not rows:
-        raise TopologyNotFound(f"no topology named {name!r}")
+        raise TopologyNotFound(f"no topology named {shown(name)}")
     return [
         RevisionSummary(number, version, utc(created_at), created_by, digest)
         for number, version, created_at, created_by, digest in rows
@@ -182,7 +182,7 @@ def get_current(session: Reader, name: str) -> CurrentRevision:
     named(name)
     found = session.execute(_CURRENT, {"name": name}).one_or_none()
     if found is None:
-        raise TopologyNotFound(f"no topology named {name!r}")
+        raise TopologyNotFound(f"no topology named {shown(name)}")
     return CurrentRevision(*found)
 
 
@@ -327,5 +327,5 @@ def _find(
 def _not_found(session: Reader, name: str, number: int | None):
     """:raises TopologyNotFound: saying whether the topology or the revision is missing."""
     if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
-        raise TopologyNotFound(f"no topology named {name!r}")
+        raise TopologyNotFound(f"no topology named {shown(name)}")
     raise TopologyNotFound(f"topology {name!r} has no revision {number}")

@@ -34,6 +34,7 @@ from .errors import (
     TopologyExists,
     TopologyInvalid,
     TopologyNotFound,
+    shown,
 )
 from .history import CurrentRevision, Reader, get_current
 from .history import get_revision as get_revision  # re-exported: revisions are read here too
@@ -131,7 +132,7 @@ def replace_topology(
         .execution_options(synchronize_session=False)
     )
     if bumped.rowcount != 1:
-        raise TopologyNotFound(f"no topology named {name!r}")
+        raise TopologyNotFound(f"no topology named {shown(name)}")
     row = session.execute(
         select(Topology).where(Topology.name == name).execution_options(populate_existing=True)
     ).scalar_one()
@@ -198,7 +199,7 @@ def delete_topology(
         .execution_options(synchronize_session=False)
     )
     if locked.rowcount != 1:
-        raise TopologyNotFound(f"no topology named {name!r}")
+        raise TopologyNotFound(f"no topology named {shown(name)}")
     if if_match is not None:
         current = get_topology(session, name).revision
         if not if_match(current.etag):

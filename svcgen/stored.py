@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .errors import FieldError, TopologyInvalid, TopologyNotFound
+from .errors import FieldError, TopologyInvalid, TopologyNotFound, shown
 from .models import Revision, Topology
 
 
@@ -105,7 +105,7 @@ def named(name: str) -> str:
     :raises TopologyNotFound: ``name`` holds a NUL character.
     """
     if "\x00" in name:
-        raise TopologyNotFound(f"no topology named {name!r}")
+        raise TopologyNotFound(f"no topology named {shown(name)}")
     return name
 
 

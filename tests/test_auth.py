@@ -315,3 +315,19 @@ def test_a_token_request_that_is_not_json_is_415(client, content_type, body):
     response = client.post("/api/v1/tokens", data=body, headers=headers)
     assert response.status_code == 415
     assert "send it with Content-Type: application/json" in response.get_json()["message"]
+
+
+def test_a_token_request_with_a_huge_number_or_compressed_is_refused_plainly(client):
+    huge = b'{"name": "n1", "role": "reader", "x": ' + b"9" * 5000 + b"}"
+    response = client.post("/api/v1/tokens", data=huge, content_type="application/json")
+    assert response.status_code == 400 and "not valid JSON" in response.get_json()["message"]
+    assert len(response.get_json()["message"]) < 300
+    packed = client.post(
+        "/api/v1/tokens",
+        data=b'{"name": "n2", "role": "reader"}',
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
+    assert packed.status_code == 415
+    assert "Content-Encoding 'gzip' is not supported" in packed.get_json()["message"]
+    names = [t["name"] for t in client.get("/api/v1/tokens").get_json()["items"]]
+    assert "n1" not in names and "n2" not in names

@@ -57,3 +57,19 @@ def test_a_hostile_request_line_stays_data_in_the_json(served):
     status, _, body = _raw(served, b'GET /"<script>\\ HTTP/1.1 extra\r\n\r\n')
     assert status.startswith("HTTP/1.1 400 ")
     assert json.loads(body)["code"] == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"zz\r\n{}\r\n0\r\n\r\n", b"2\r\n{}XX0\r\n\r\n", b"2;\x00\r\n{}\r\n0\r\n\r\n"],
+    ids=["bad size", "no terminator", "bad extension"],
+)
+def test_a_malformed_chunked_body_is_a_400_without_a_traceback(served, body):
+    request = (
+        b"POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + body
+    )
+    status, headers, answer = _raw(served, request)
+    assert status.startswith("HTTP/1.1 400 ")
+    assert "could not be read" in json.loads(answer)["message"]
+    assert "Traceback" not in served.output()

@@ -16,8 +16,7 @@ from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from ..errors import BodyMalformed, FieldError, TopologyInvalid
-from ..fields import shown
+from ..errors import BodyMalformed, FieldError, TopologyInvalid, shown
 from ..history import CurrentRevision
 from ..topology import ValidatedTopology, json_object, parse_document, validate_topology
 from .apidoc import DOCUMENT_TYPES
@@ -39,10 +38,11 @@ class StrictJSONParser(FlaskParser):
                 f"the body must be JSON: send it with Content-Type: application/json, "
                 f"not {req.mimetype or 'none'}"
             )
+        refuse_encoded_body()
         try:
             return json.loads(req.get_data(cache=True), object_pairs_hook=json_object)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BodyMalformed(f"the body is not valid JSON: {exc}") from None
+        except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, 4300+ digits
+            raise BodyMalformed(f"the body is not valid JSON: {shown(str(exc))}") from None
 
 
 class StrictBlueprint(Blueprint):
@@ -50,6 +50,19 @@ class StrictBlueprint(Blueprint):
     :class:`StrictJSONParser`."""
 
     ARGUMENTS_PARSER = StrictJSONParser()
+
+
+def refuse_encoded_body() -> None:
+    """Compressed request bodies are not read (RFC 9110 15.5.16: 415).
+
+    :raises UnsupportedMediaType: the request has a ``Content-Encoding`` other than
+        ``identity`` (or none).
+    """
+    encoding = (request.content_encoding or "").strip().lower() or "identity"
+    if encoding != "identity":
+        raise UnsupportedMediaType(
+            f"Content-Encoding {shown(encoding)} is not supported: send the body uncompressed"
+        )
 
 
 def read_document() -> dict:
@@ -69,12 +82,7 @@ def read_document() -> dict:
         raise UnsupportedMediaType(
             f"send the topology as {', '.join(DOCUMENT_TYPES)}; {given} is not supported"
         )
-    encoding = (request.content_encoding or "identity").strip().lower()
-    if encoding != "identity":
-        raise UnsupportedMediaType(
-            f"Content-Encoding {shown(encoding)} is not supported: send the topology "
-            "uncompressed (1 MiB is the limit; split a larger one)"
-        )
+    refuse_encoded_body()
     data = _read_body(current_app.config.get("MAX_CONTENT_LENGTH"))
     try:
         document = parse_document(data, request.mimetype)

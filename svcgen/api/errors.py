@@ -39,8 +39,8 @@ from ..errors import (
     TopologyInvalid,
     TopologyNotFound,
     Unauthenticated,
+    shown,
 )
-from ..fields import shown
 from .limits import RateLimitExceeded, retry_after
 
 #: The status code of each of svcgen's own errors.
@@ -66,7 +66,33 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(RecursionError, handle_too_deep)
+    for unreadable in UNREADABLE_BODY:
+        app.register_error_handler(unreadable, handle_unreadable_body)
     app.register_error_handler(Exception, handle_unexpected)
+
+
+def _unreadable_body_errors() -> tuple[type[Exception], ...]:
+    """What the WSGI server raises from ``wsgi.input`` when the client's body cannot be
+    read: gunicorn's chunked-encoding parse errors and an early end of the body."""
+    try:
+        from gunicorn.http.errors import NoMoreData, ParseException
+    except ImportError:  # another WSGI server (flask run raises Werkzeug's own 400s)
+        return ()
+    return (ParseException, NoMoreData)
+
+
+#: See :func:`_unreadable_body_errors`.
+UNREADABLE_BODY = _unreadable_body_errors()
+
+
+def handle_unreadable_body(exc: Exception):
+    """A request body the server could not read (a malformed chunked encoding, a body
+    cut short) is the client's error: 400, logged without a traceback."""
+    message = (
+        f"the request body could not be read ({type(exc).__name__}: {shown(str(exc))}); "
+        "send it again with a correct Content-Length or chunked encoding"
+    )
+    return error_body(400, message), 400
 
 
 def error_body(code: int, message: str, errors: list[FieldError] | None = None) -> dict:
@@ -127,7 +153,7 @@ def handle_http_exception(exc: HTTPException):
         )
     elif isinstance(exc, MethodNotAllowed) and message == MethodNotAllowed.description:
         allowed = ", ".join(exc.valid_methods or ())
-        message = f"{request.method} is not allowed on {shown(request.path)}; use {allowed}"
+        message = f"{request.method[:20]} is not allowed on {shown(request.path)}; use {allowed}"
     if isinstance(exc, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         message = f"the request body is larger than the limit of {limit} bytes"
