@@ -186,6 +186,22 @@ def get_current(session: Reader, name: str) -> CurrentRevision:
     return CurrentRevision(*found)
 
 
+def server_chose(session: Reader, name: str, version: str) -> bool:
+    """Whether ``version`` is the chart version of a stored revision of topology
+    ``name`` that the server chose (``0.<revision>.0``: that revision's document set
+    no ``chartVersion``), so that a ``GET`` answer of any revision, sent back in a
+    ``PUT``, is not taken to set it.
+
+    :param session: a session or a Core connection.
+    """
+    documents = session.scalars(
+        select(Revision.document)
+        .join(Topology, Revision.topology_id == Topology.id)
+        .where(Topology.name == name, Revision.chart_version == version)
+    ).all()
+    return any("chartVersion" not in json.loads(document) for document in documents)
+
+
 def get_chart(session: Session, name: str, number: int | None) -> tuple[StoredRevision, bytes]:
     """A revision and its stored chart archive.
 

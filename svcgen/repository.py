@@ -138,10 +138,7 @@ def replace_topology(
     ).scalar_one()
     previous = _revision_row(session, row, row.current_revision - 1)
     if if_match is not None and not if_match(stored_revision(row, previous).etag):
-        raise PreconditionFailed(
-            f"topology {name!r} has changed: its current revision is {previous.number}; "
-            "GET it again, make your change to that, and send its ETag in If-Match"
-        )
+        raise changed(name, previous.number)
     chart_version = chart_version_for(document, row.current_revision)
     check_rises(chart_version, previous.chart_version, server_set="chartVersion" not in document)
     chart = ChartPackage.of(package(document, chart_version))
@@ -150,6 +147,23 @@ def replace_topology(
     session.add(revision)
     session.flush()
     return stored_topology(row, revision)
+
+
+def changed(name: str, number: int, *, deleting: bool = False) -> PreconditionFailed:
+    """The 412 of a write whose ``If-Match`` no longer names the current revision.
+
+    :param name: the topology's name.
+    :param number: its current revision.
+    :param deleting: the write is a delete (the advice differs).
+    """
+    advice = (
+        "GET it again, and send its ETag in If-Match if it is still to be deleted"
+        if deleting
+        else "GET it again, make your change to that, and send its ETag in If-Match"
+    )
+    return PreconditionFailed(
+        f"topology {name!r} has changed: its current revision is {number}; {advice}"
+    )
 
 
 def next_chart_version(
@@ -203,10 +217,7 @@ def delete_topology(
     if if_match is not None:
         current = get_topology(session, name).revision
         if not if_match(current.etag):
-            raise PreconditionFailed(
-                f"topology {name!r} has changed: its current revision is {current.number}; "
-                "GET it again, and send its ETag in If-Match if it is still to be deleted"
-            )
+            raise changed(name, current.number, deleting=True)
     revisions = session.execute(
         select(Revision.number, Revision.chart_version)
         .join(Topology, Revision.topology_id == Topology.id)

@@ -344,3 +344,29 @@ def test_a_put_to_a_topology_that_does_not_exist_is_404_before_the_body(client, 
         assert response.get_json()["message"] == f"no topology named {name!r}"
     broken = client.put(f"{BASE}/nosuch", data=b"{", content_type="application/json")
     assert broken.status_code == 404
+
+
+def test_an_older_revisions_answer_can_be_put_back_to_roll_back(client, shop):
+    create(client, shop)
+    client.put(f"{BASE}/shop", json={**shop, "description": "second"})
+    first = client.get(f"{BASE}/shop/revisions/1").get_json()
+    assert first["createdBy"] and first["chartVersion"] == "0.1.0"
+    rolled = client.put(f"{BASE}/shop", json=first)  # no If-Match: last writer wins
+    assert rolled.status_code == 200, rolled.get_json()
+    assert (rolled.json["revision"], rolled.json["chartVersion"]) == (3, "0.3.0")
+    assert rolled.json["description"] == shop["description"]
+
+
+def test_a_stale_if_match_is_412_before_the_body_is_looked_at(client, shop):
+    stale = create(client, shop).headers["ETag"]
+    client.put(f"{BASE}/shop", json={**shop, "description": "second"})
+    for body, content_type in (
+        (b'{"name": "shop"}', "application/json"),
+        (b"{", "application/json"),
+        (b"name: shop", "text/plain"),
+    ):
+        response = client.put(
+            f"{BASE}/shop", data=body, content_type=content_type, headers={"If-Match": stale}
+        )
+        assert response.status_code == 412, (body, response.get_json())
+        assert "its current revision is 2" in response.get_json()["message"]

@@ -10,6 +10,7 @@ validates a document.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import current_app, request
 from flask_smorest import Blueprint
@@ -17,7 +18,6 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from ..errors import BodyMalformed, FieldError, TopologyInvalid, shown
-from ..history import CurrentRevision
 from ..topology import ValidatedTopology, json_object, parse_document, validate_topology
 from .apidoc import DOCUMENT_TYPES
 
@@ -145,20 +145,19 @@ def expanded_size(document: object, limit: int) -> int:
 #: Keys a ``GET`` answer carries beside the document, which the server sets: a body
 #: sent back with them (GET, edit, PUT) has them dropped, as Kubernetes drops
 #: ``status`` and ``creationTimestamp`` from a resource sent back to it.
-READ_ONLY_KEYS = ("revision", "createdAt", "updatedAt", "warnings")
+READ_ONLY_KEYS = ("revision", "createdAt", "updatedAt", "warnings", "createdBy")
 
 
 def read_valid_document(
-    *, name: str | None = None, current: CurrentRevision | None = None
+    *, name: str | None = None, server_chose: Callable[[str], bool] | None = None
 ) -> ValidatedTopology:
     """Parse and validate the current request's body, without :data:`READ_ONLY_KEYS`.
 
     :param name: when given, the document's ``name`` must be this (the name in
         the URL of a ``PUT``); a mismatch is reported with the other problems.
-    :param current: the revision a ``PUT`` replaces. When that revision's chart
-        version was the server's (its document set none) and the body carries that
-        same version, the body is taken as setting none: it is the ``chartVersion``
-        the ``GET`` answer carried, sent back.
+    :param server_chose: for a ``PUT``, tells whether a ``chartVersion`` is one the
+        server chose for a revision of this topology (:func:`svcgen.history.server_chose`):
+        the body then sets none, as it is a ``GET`` answer's ``chartVersion`` sent back.
     :returns: the validated document with its warnings.
     :raises TopologyInvalid: with every problem, the name mismatch included.
     :raises: as :func:`read_document`.
@@ -166,11 +165,8 @@ def read_valid_document(
     document = read_document()
     for key in READ_ONLY_KEYS:
         document.pop(key, None)
-    if (
-        current is not None
-        and "chartVersion" in document
-        and document["chartVersion"] == _server_set_version(current)
-    ):
+    version = document.get("chartVersion")
+    if server_chose is not None and isinstance(version, str) and server_chose(version):
         del document["chartVersion"]
     problems: list[FieldError] = []
     validated = None
@@ -192,11 +188,6 @@ def read_valid_document(
     if problems:
         raise TopologyInvalid(problems)
     return validated
-
-
-def _server_set_version(current: CurrentRevision) -> str | None:
-    """``current``'s chart version if the server chose it, else ``None``."""
-    return None if "chartVersion" in json.loads(current.document) else current.chart_version
 
 
 def _reported(problems: list[FieldError], field: str) -> bool:

@@ -12,7 +12,12 @@ import limits
 from flask import Flask
 
 #: Settings that must be ``true`` or ``false``.
-BOOLEAN_SETTINGS = ("REQUIRE_IF_MATCH", "RATELIMIT_ENABLED", "TESTING_SLOW_ROUTE")
+BOOLEAN_SETTINGS = (
+    "REQUIRE_IF_MATCH",
+    "RATELIMIT_ENABLED",
+    "RATELIMIT_SWALLOW_ERRORS",
+    "TESTING_SLOW_ROUTE",
+)
 
 #: Settings that are rate limits in the ``limits`` library's notation.
 RATE_LIMIT_SETTINGS = ("RATELIMIT_PER_ADDRESS", "RATELIMIT_PER_TOKEN", "RATELIMIT_WRITES")
@@ -22,8 +27,10 @@ def check_settings(app: Flask) -> None:
     """Refuse a setting of the wrong kind.
 
     :param app: the app, every extension's defaults already in its config.
-    :raises ValueError: a boolean setting is not ``true`` or ``false``, or a rate limit
-        cannot be read (e.g. ``lots`` rather than ``600 per minute``); the message names
+    :raises ValueError: a boolean setting is not ``true`` or ``false``, a rate limit
+        cannot be read (e.g. ``lots`` or ``null`` rather than ``600 per minute``),
+        ``MAX_CONTENT_LENGTH`` is not a whole number of bytes above 0, or
+        ``NODE_PORT_RANGE`` is not ``[low, high]`` within 1-65535; the message names
         the environment variable.
     """
     for key in BOOLEAN_SETTINGS:
@@ -32,8 +39,6 @@ def check_settings(app: Flask) -> None:
             raise ValueError(f"SVCGEN_{key} must be true or false, not {value!r}")
     for key in RATE_LIMIT_SETTINGS:
         value = app.config.get(key)
-        if value is None:
-            continue
         try:
             limits.parse_many(value)
         except (ValueError, TypeError):
@@ -41,3 +46,19 @@ def check_settings(app: Flask) -> None:
                 f"SVCGEN_{key} must be a rate limit such as '600 per minute' or "
                 f"'10/second; 600/hour', not {value!r}"
             ) from None
+    size = app.config.get("MAX_CONTENT_LENGTH")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(
+            f"SVCGEN_MAX_CONTENT_LENGTH must be a whole number of bytes above 0, not {size!r}"
+        )
+    ports = app.config.get("NODE_PORT_RANGE")
+    if not (
+        isinstance(ports, (list, tuple))
+        and len(ports) == 2
+        and all(isinstance(p, int) and not isinstance(p, bool) for p in ports)
+        and 1 <= ports[0] <= ports[1] <= 65535
+    ):
+        raise ValueError(
+            "SVCGEN_NODE_PORT_RANGE must be [low, high], whole numbers with "
+            f"1 <= low <= high <= 65535 (e.g. [30000, 32767]), not {ports!r}"
+        )

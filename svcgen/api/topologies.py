@@ -130,7 +130,14 @@ class Topology(MethodView):
         precondition = if_match()
         with connect() as connection, connection.begin():
             current = history.get_current(connection, name)  # a 404 before the body
-        validated = read_valid_document(name=name, current=current)
+        if precondition is not None and not precondition(current.stored().revision.etag):
+            raise repository.changed(name, current.number)  # a 412 before the body, too
+
+        def server_chose(version: str) -> bool:
+            with connect() as connection, connection.begin():
+                return history.server_chose(connection, name, version)
+
+        validated = read_valid_document(name=name, server_chose=server_chose)
         # The chart is made before the write transaction, at the version the next
         # revision will probably get, so no lock is held while it renders; when
         # another revision lands first, it is made again under the lock.
