@@ -1,7 +1,7 @@
 """``GET /api/v1/topologies/{name}/catalog-info.yaml``: Backstage catalog entities.
 
 Every entity is checked against Backstage's own entity JSON Schemas, vendored
-from ``@backstage/catalog-model`` under ``tests/data/backstage-catalog/``.
+from ``@backstage/catalog-model`` under ``tests/data/backstage/``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from svcgen import catalog
 from .examples import EXAMPLES_DIR
 from .storing import load, replace, store
 
-SCHEMAS_DIR = Path(__file__).parent / "data" / "backstage-catalog"
+SCHEMAS_DIR = Path(__file__).parent / "data" / "backstage"
 KIND_SCHEMAS = {
     "Component": "ComponentV1alpha1",
     "Resource": "ResourceV1alpha1",
