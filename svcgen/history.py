@@ -18,9 +18,18 @@ from types import SimpleNamespace
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
-from .errors import TopologyNotFound, shown
+from .errors import TopologyNotFound
 from .models import Revision, Topology
-from .stored import StoredRevision, StoredTopology, named, stored_revision, stored_topology, utc
+from .stored import (
+    StoredRevision,
+    StoredTopology,
+    etag,
+    named,
+    not_found,
+    stored_revision,
+    stored_topology,
+    utc,
+)
 
 #: What the column reads run on: an ORM session or a Core connection, in a
 #: transaction the caller owns.
@@ -98,7 +107,7 @@ def list_revisions(session: Reader, name: str) -> list[RevisionSummary]:
     named(name)
     rows = session.execute(_SUMMARIES, {"name": name}).all()
     if not rows:
-        raise TopologyNotFound(f"no topology named {shown(name)}")
+        raise not_found(name)
     return [
         RevisionSummary(number, version, utc(created_at), created_by, digest)
         for number, version, created_at, created_by, digest in rows
@@ -132,6 +141,11 @@ class CurrentRevision:
     revision_created_at: datetime
     created_by: str | None
     digest: str
+
+    @property
+    def etag(self) -> str:
+        """This revision's ETag (:func:`svcgen.stored.etag`), without parsing the document."""
+        return etag(self.name, self.number, self.chart_version, self.document)
 
     def stored(self) -> StoredTopology:
         """This revision as :func:`svcgen.repository.get_topology` hands it out."""
@@ -182,7 +196,7 @@ def get_current(session: Reader, name: str) -> CurrentRevision:
     named(name)
     found = session.execute(_CURRENT, {"name": name}).one_or_none()
     if found is None:
-        raise TopologyNotFound(f"no topology named {shown(name)}")
+        raise not_found(name)
     return CurrentRevision(*found)
 
 
@@ -194,12 +208,19 @@ def server_chose(session: Reader, name: str, version: str) -> bool:
 
     :param session: a session or a Core connection.
     """
-    documents = session.scalars(
+    number = version.removeprefix("0.").removesuffix(".0")
+    if not (number.isascii() and number.isdigit()) or version != f"0.{int(number)}.0":
+        return False  # the server only ever chooses 0.<revision>.0 (chart_version_for)
+    document = session.scalar(
         select(Revision.document)
         .join(Topology, Revision.topology_id == Topology.id)
-        .where(Topology.name == name, Revision.chart_version == version)
-    ).all()
-    return any("chartVersion" not in json.loads(document) for document in documents)
+        .where(
+            Topology.name == name,
+            Revision.number == int(number),
+            Revision.chart_version == version,
+        )
+    )
+    return document is not None and "chartVersion" not in json.loads(document)
 
 
 def get_chart(session: Session, name: str, number: int | None) -> tuple[StoredRevision, bytes]:
@@ -343,5 +364,5 @@ def _find(
 def _not_found(session: Reader, name: str, number: int | None):
     """:raises TopologyNotFound: saying whether the topology or the revision is missing."""
     if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
-        raise TopologyNotFound(f"no topology named {shown(name)}")
+        raise not_found(name)
     raise TopologyNotFound(f"topology {name!r} has no revision {number}")

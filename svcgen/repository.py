@@ -33,8 +33,6 @@ from .errors import (
     PreconditionFailed,
     TopologyExists,
     TopologyInvalid,
-    TopologyNotFound,
-    shown,
 )
 from .history import CurrentRevision, Reader, get_current
 from .history import get_revision as get_revision  # re-exported: revisions are read here too
@@ -44,13 +42,13 @@ from .package import ChartPackage, Packager, package_chart
 from .stored import (
     DeletedTopology,
     StoredTopology,
+    etag,
     named,
+    not_found,
     now,
-    stored_revision,
     stored_topology,
     to_json,
 )
-from .stored import StoredRevision as StoredRevision  # re-exported
 from .topology import chart_version_for
 
 #: A test of the current ETag (unquoted) taken from ``If-Match``; ``None``: no precondition.
@@ -132,12 +130,14 @@ def replace_topology(
         .execution_options(synchronize_session=False)
     )
     if bumped.rowcount != 1:
-        raise TopologyNotFound(f"no topology named {shown(name)}")
+        raise not_found(name)
     row = session.execute(
         select(Topology).where(Topology.name == name).execution_options(populate_existing=True)
     ).scalar_one()
     previous = _revision_row(session, row, row.current_revision - 1)
-    if if_match is not None and not if_match(stored_revision(row, previous).etag):
+    if if_match is not None and not if_match(
+        etag(name, previous.number, previous.chart_version, previous.document)
+    ):
         raise changed(name, previous.number)
     chart_version = chart_version_for(document, row.current_revision)
     check_rises(chart_version, previous.chart_version, server_set="chartVersion" not in document)
@@ -166,22 +166,16 @@ def changed(name: str, number: int, *, deleting: bool = False) -> PreconditionFa
     )
 
 
-def next_chart_version(
-    current: CurrentRevision, document: dict, *, if_match: ETagMatcher = None
-) -> str | None:
+def next_chart_version(current: CurrentRevision, document: dict) -> str | None:
     """The chart version the next revision gets if nothing else is stored first: a
     guess, from a read without a lock, that lets a caller make the chart before its
     write transaction (:func:`svcgen.package.prepared`).
 
     :param current: the topology's current revision (:func:`svcgen.history.get_current`).
     :param document: the validated document to be stored.
-    :param if_match: the write's precondition, if any.
-    :returns: the version; ``None`` when the write would fail as things stand
-        (``if_match`` rejects the current ETag, or the version would not rise), so
-        that no chart is made for an answer that will be 412 or 422.
+    :returns: the version; ``None`` when it would not rise (the write will be a 422),
+        so that no chart is made for it. The caller checks ``If-Match`` itself, first.
     """
-    if if_match is not None and not if_match(current.stored().revision.etag):
-        return None
     version = chart_version_for(document, current.number + 1)
     try:
         check_rises(version, current.chart_version)
@@ -213,9 +207,9 @@ def delete_topology(
         .execution_options(synchronize_session=False)
     )
     if locked.rowcount != 1:
-        raise TopologyNotFound(f"no topology named {shown(name)}")
+        raise not_found(name)
     if if_match is not None:
-        current = get_topology(session, name).revision
+        current = get_current(session, name)
         if not if_match(current.etag):
             raise changed(name, current.number, deleting=True)
     revisions = session.execute(

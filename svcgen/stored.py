@@ -81,11 +81,23 @@ def stored_topology(row: Topology, revision: Revision) -> StoredTopology:
     )
 
 
+def etag(name: str, number: int, chart_version: str, document: str) -> str:
+    """A revision's strong entity tag (unquoted, 40 hex digits): a sha256 of what
+    names it and of its document as stored (JSON text; nothing is parsed)."""
+    return hashlib.sha256(f"{name}\n{number}\n{chart_version}\n{document}".encode()).hexdigest()[
+        :40
+    ]
+
+
+def not_found(name: str) -> TopologyNotFound:
+    """The error of a lookup of topology ``name`` that found none (its name cut to 80
+    characters)."""
+    return TopologyNotFound(f"no topology named {shown(name)}")
+
+
 def stored_revision(row: Topology, revision: Revision) -> StoredRevision:
     """A revision row (its archive not loaded) as a :class:`StoredRevision`."""
-    tag = hashlib.sha256(
-        f"{row.name}\n{revision.number}\n{revision.chart_version}\n{revision.document}".encode()
-    ).hexdigest()[:40]
+    tag = etag(row.name, revision.number, revision.chart_version, revision.document)
     return StoredRevision(
         name=row.name,
         number=revision.number,
@@ -105,7 +117,7 @@ def named(name: str) -> str:
     :raises TopologyNotFound: ``name`` holds a NUL character.
     """
     if "\x00" in name:
-        raise TopologyNotFound(f"no topology named {shown(name)}")
+        raise not_found(name)
     return name
 
 

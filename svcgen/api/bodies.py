@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from ..errors import BodyMalformed, FieldError, TopologyInvalid, shown
 from ..topology import ValidatedTopology, json_object, parse_document, validate_topology
-from .apidoc import DOCUMENT_TYPES
+from .apidoc import DOCUMENT_TYPES, SERVER_PROPERTIES
 
 #: How much larger than ``MAX_CONTENT_LENGTH`` a document may grow once its YAML
 #: aliases are expanded.
@@ -145,7 +145,7 @@ def expanded_size(document: object, limit: int) -> int:
 #: Keys a ``GET`` answer carries beside the document, which the server sets: a body
 #: sent back with them (GET, edit, PUT) has them dropped, as Kubernetes drops
 #: ``status`` and ``creationTimestamp`` from a resource sent back to it.
-READ_ONLY_KEYS = ("revision", "createdAt", "updatedAt", "warnings", "createdBy")
+READ_ONLY_KEYS = tuple(key for key in SERVER_PROPERTIES if key != "chartVersion")
 
 
 def read_valid_document(

@@ -14,7 +14,7 @@ import functools
 from http import HTTPStatus
 
 from ..errors import TopologyInvalid
-from ..topology import validate_topology
+from ..topology import chart_version_for, validate_topology
 
 #: The seed article's shop: a NodePort front end, a back end, an external data source.
 SEED_SHOP = {
@@ -127,7 +127,7 @@ def stored(document: dict, revision: int = 1) -> dict:
     return {
         **document,
         "revision": revision,
-        "chartVersion": document.get("chartVersion") or f"0.{revision}.0",
+        "chartVersion": chart_version_for(document, revision),
         "createdAt": _CREATED,
         "updatedAt": _UPDATED if revision > 1 else _CREATED,
         "warnings": warnings(document),

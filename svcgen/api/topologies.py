@@ -130,7 +130,7 @@ class Topology(MethodView):
         precondition = if_match()
         with connect() as connection, connection.begin():
             current = history.get_current(connection, name)  # a 404 before the body
-        if precondition is not None and not precondition(current.stored().revision.etag):
+        if precondition is not None and not precondition(current.etag):
             raise repository.changed(name, current.number)  # a 412 before the body, too
 
         def server_chose(version: str) -> bool:
@@ -141,7 +141,7 @@ class Topology(MethodView):
         # The chart is made before the write transaction, at the version the next
         # revision will probably get, so no lock is held while it renders; when
         # another revision lands first, it is made again under the lock.
-        guess = repository.next_chart_version(current, validated.document, if_match=precondition)
+        guess = repository.next_chart_version(current, validated.document)
         package = prepared(packager(), validated.document, guess)
         with open_session() as session, session.begin():
             stored = repository.replace_topology(

@@ -17,10 +17,6 @@ from ..package import Packager, chart_filename, package_chart
 from ..stored import StoredRevision, StoredTopology
 from ..topology import validate_topology
 
-#: The keys the server adds to a stored document when it answers with one.
-SERVER_KEYS = ("revision", "chartVersion", "createdAt", "updatedAt", "warnings")
-
-
 #: An aware datetime as RFC 3339 UTC text, e.g. ``2026-11-29T20:18:21.123Z``; the
 #: chart repository index spells its times the same way.
 timestamp = rfc3339
@@ -34,6 +30,9 @@ def etag_header(stored: StoredRevision) -> dict[str, str]:
 #: How many revisions' warnings a worker keeps (:func:`warnings_of`).
 WARNINGS_CACHE_SIZE = 1024
 _warnings_cache: dict[tuple[str, tuple[int, int]], list[dict]] = {}
+#: Held while either per-worker cache of this module evicts or adds (a threaded
+#: server, such as ``flask run``, serves several requests at once).
+_cache_lock = threading.Lock()
 
 
 def warnings_of(document: dict, *, etag: str | None = None) -> list[dict]:
@@ -79,9 +78,10 @@ def remember_warnings(etag: str, warnings: list) -> None:
 
 
 def _remember(key: tuple[str, tuple[int, int]], warnings: list[dict]) -> None:
-    while len(_warnings_cache) >= WARNINGS_CACHE_SIZE:
-        _warnings_cache.pop(next(iter(_warnings_cache)))
-    _warnings_cache[key] = warnings
+    with _cache_lock:  # a threaded server (flask run) may evict from two threads at once
+        while len(_warnings_cache) >= WARNINGS_CACHE_SIZE:
+            _warnings_cache.pop(next(iter(_warnings_cache)))
+        _warnings_cache[key] = warnings
 
 
 def revision_view(
@@ -90,7 +90,7 @@ def revision_view(
     created_at: datetime | None = None,
     updated_at: datetime | None = None,
 ) -> dict:
-    """A revision's document exactly as stored, followed by :data:`SERVER_KEYS`.
+    """A revision's document exactly as stored, followed by :data:`~svcgen.api.apidoc.SERVER_PROPERTIES`.
 
     :param revision: the revision.
     :param created_at: the topology's creation time; the revision's when ``None``.
@@ -114,7 +114,6 @@ VIEW_CACHE_CHARS = 2_000_000
 VIEW_CACHE_SIZE = 1024
 _views: dict[tuple, tuple[bytes, dict[str, str]]] = {}
 _view_chars = 0
-_views_lock = threading.Lock()
 
 
 def current_view(current: CurrentRevision) -> Response:
@@ -149,7 +148,7 @@ def _keep_view(key: tuple, answer: tuple[bytes, dict[str, str]], chars: int) -> 
     global _view_chars
     if chars > VIEW_CACHE_CHARS:
         return
-    with _views_lock:  # a threaded server (flask run) may make two answers at once
+    with _cache_lock:  # a threaded server (flask run) may make two answers at once
         if key in _views:
             return
         while _views and (len(_views) >= VIEW_CACHE_SIZE or _view_chars + chars > VIEW_CACHE_CHARS):
