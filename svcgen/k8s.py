@@ -157,20 +157,12 @@ def ip_address(value: str) -> list[str]:
     return []
 
 
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
 def external_name(value: str) -> list[str]:
     """Problems with ``value`` as an ExternalName Service's ``externalName``: a DNS-1123
     subdomain with at most one trailing dot (``ValidateService``). An IP address, which
     Kubernetes would take for a name, is refused with a hint (the DNS CNAME it makes
     cannot point at an address)."""
-    if _is_ip(value):
+    if not ip_address(value):
         return [
             "is an IP address; an ExternalName is a DNS name, so give IPs as 'addresses' instead"
         ]
@@ -181,7 +173,7 @@ def ingress_host(value: str) -> list[str]:
     """Problems with ``value`` as an Ingress rule's ``host``: a DNS-1123 subdomain, with
     an optional leading ``*.`` wildcard, and not an IP address (``ValidateIngressSpec``:
     "must be a DNS name, not an IP address")."""
-    if _is_ip(value):
+    if not ip_address(value):
         return ["is an IP address; an Ingress host must be a DNS name"]
     return dns1123_subdomain(value[2:] if value.startswith("*.") else value)
 

@@ -32,6 +32,12 @@ def has_service(component: dict) -> bool:
     return component["role"] != "worker"
 
 
+def default_named(components: list[dict]) -> list[str]:
+    """The names of the components whose Service takes the chart's default name,
+    ``<release fullname>-<component>`` (no ``service.name``), in document order."""
+    return [c["name"] for c in components if has_service(c) and "name" not in c.get("service", {})]
+
+
 def service_type(component: dict) -> str | None:
     """The Service type of a component: ``service.type`` if set, else by role:
     frontend NodePort, backend ClusterIP, external ExternalName (given by ``host``) or

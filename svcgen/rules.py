@@ -7,6 +7,7 @@ dependsOn targets and wiring variables. Each rule names its Kubernetes source.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from marshmallow import ValidationError
@@ -47,6 +48,9 @@ def flatten(messages, path: tuple = ()) -> list[FieldError]:
     return [FieldError(path, str(messages))]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def character_errors(value, path: tuple = ()) -> list[FieldError]:
     """Strings no Kubernetes object can carry, anywhere in the document: a NUL
     (containers cannot receive it in env, command or args, and YAML forbids it) or
@@ -71,7 +75,7 @@ def character_errors(value, path: tuple = ()) -> list[FieldError]:
                 "contains a NUL character (\\u0000), which no container or YAML reader accepts; remove it",
             )
         ]
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
+    if _SURROGATE.search(value):
         return [
             FieldError(
                 path,
@@ -181,11 +185,7 @@ def _fixed_name_clashes(document: dict) -> list[FieldError]:
     in the release named like the topology (``helm install shop``), where objects are
     named ``shop-<component>``: the two Services would share one name."""
     name = document["name"]
-    defaults = {
-        f"{name}-{c['name']}": c["name"]
-        for c in document["components"]
-        if model.has_service(c) and "name" not in c.get("service", {})
-    }
+    defaults = {f"{name}-{c}": c for c in model.default_named(document["components"])}
     errors = []
     for i, c in enumerate(document["components"]):
         fixed = c.get("service", {}).get("name")

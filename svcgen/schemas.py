@@ -88,8 +88,7 @@ def _bounded(check, n: int):
     )
 
 
-def _env_name(value: str) -> list[str]:
-    return _bounded(k8s.c_identifier, MAX_ENV_NAME_LENGTH)(value)
+_env_name = _bounded(k8s.c_identifier, MAX_ENV_NAME_LENGTH)
 
 
 def _map_limits(entries: int, value_length: int | None = None, **more) -> dict:
@@ -323,23 +322,22 @@ _QUANTITIES = states(
 )
 
 
+def _quantities() -> StrMap:
+    """A map of resource name to quantity (``requests`` or ``limits``)."""
+    return StrMap(
+        key_check=_label_key,
+        value_check=_bounded(k8s.quantity, 64),
+        allow_numbers=True,
+        max_entries=MAX_RESOURCES,
+        metadata=_QUANTITIES,
+    )
+
+
 class ResourcesSchema(StrictSchema):
     """Container resource ``requests`` and ``limits``: resource name to quantity."""
 
-    requests = StrMap(
-        key_check=_label_key,
-        value_check=_bounded(k8s.quantity, 64),
-        allow_numbers=True,
-        max_entries=MAX_RESOURCES,
-        metadata=_QUANTITIES,
-    )
-    limits = StrMap(
-        key_check=_label_key,
-        value_check=_bounded(k8s.quantity, 64),
-        allow_numbers=True,
-        max_entries=MAX_RESOURCES,
-        metadata=_QUANTITIES,
-    )
+    requests = _quantities()
+    limits = _quantities()
 
 
 class ExternalSchema(StrictSchema):

@@ -57,19 +57,13 @@ def _names(document: dict) -> list[FieldError]:
                 f"starts with a digit: install the chart under a release name that starts with a letter, such as app-{document['name']} (Service names must), not under this name",
             )
         )
-    defaults = {
-        c["name"]
-        for c in document["components"]
-        if model.has_service(c) and "name" not in c.get("service", {})
-    }
+    defaults = sorted(set(model.default_named(document["components"])))
     for i, c in enumerate(document["components"]):
         fixed = c.get("service", {}).get("name", "")
+        if not fixed:
+            continue
         clash = next(
-            (
-                d
-                for d in sorted(defaults)
-                if fixed.endswith(f"-{d}") and fixed != f"{document['name']}-{d}"
-            ),
+            (d for d in defaults if fixed.endswith(f"-{d}") and fixed != f"{document['name']}-{d}"),
             None,
         )
         if clash:
