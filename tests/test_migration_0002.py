@@ -5,40 +5,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from svcgen.package import package_chart
 
-from .conftest import _admin_url, alembic_config
+from .conftest import alembic_config, new_postgres_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_url(request, tmp_path):
     """A database with no tables: a new SQLite file, or a new PostgreSQL database
-    (dropped afterwards; skipped, saying why, when no server answers)."""
+    (dropped afterwards; skipped, saying why, when no server answers, failed instead
+    when ``SVCGEN_REQUIRE_POSTGRES`` is set)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
         return
-    admin, why = _admin_url()
-    if admin is None:
-        pytest.skip(f"no PostgreSQL server answers on 127.0.0.1:5432 ({why})")
-    name = f"svcgen_mig_{uuid.uuid4().hex[:12]}"
-    admin_engine = create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
+    with new_postgres_database("svcgen_mig") as url:
+        yield url
 
 
 def test_0002_packages_revisions_stored_before_it(empty_url, shop):
