@@ -38,14 +38,6 @@ def test_the_cache_hands_out_copies(app, shop):
         assert views.warnings_of(shop, etag="pinned") == _expected(shop)
 
 
-def test_a_narrower_node_port_range_is_its_own_entry(make_app, database_url, shop):
-    wide = make_app(DATABASE_URL=database_url).test_client()
-    assert wide.post("/api/v1/topologies", json=shop).json["warnings"] == []
-    narrow = make_app(DATABASE_URL=database_url, NODE_PORT_RANGE=(31000, 31100)).test_client()
-    problems = narrow.get("/api/v1/topologies/shop").json["warnings"]
-    assert [p["field"] for p in problems] == ["components.0.ports.0.nodePort"]
-
-
 def test_chart_reads_say_what_is_missing(client, shop):
     assert client.post("/api/v1/topologies", json=shop).status_code == 201
     missing = client.get("/api/v1/topologies/nope/chart")
