@@ -42,9 +42,14 @@ def test_preflight_from_an_allowed_origin(portal_client):
     response = _preflight(portal_client, PORTAL)
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == PORTAL
-    assert {"get", "post", "put", "delete"} <= _split(
-        response.headers["Access-Control-Allow-Methods"]
-    )
+    assert _split(response.headers["Access-Control-Allow-Methods"]) == {
+        "delete",
+        "get",
+        "head",
+        "options",
+        "post",
+        "put",
+    }
     assert _split(response.headers["Access-Control-Allow-Headers"]) == {
         "content-type",
         "if-match",
@@ -56,7 +61,9 @@ def test_preflight_from_an_allowed_origin(portal_client):
 
 def test_preflight_refuses_other_request_headers(portal_client):
     response = _preflight(portal_client, PORTAL, headers="x-secret")
-    assert "x-secret" not in _split(response.headers.get("Access-Control-Allow-Headers"))
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == PORTAL
+    assert "Access-Control-Allow-Headers" not in response.headers, response.headers
 
 
 def test_responses_to_an_allowed_origin_expose_headers(portal_client, shop):
