@@ -86,6 +86,19 @@ def _grpc(name: str, port: int, target: int) -> dict:
     return {"name": name, "port": port, "targetPort": target}
 
 
+#: The voting app's vote and result Services, the same in both of its topologies.
+_VOTING_FRONTENDS = {
+    "vote": {
+        "type": "NodePort",
+        "ports": [{"name": "vote-service", "port": 8080, "targetPort": 80, "nodePort": 31000}],
+    },
+    "result": {
+        "type": "NodePort",
+        "ports": [{"name": "result-service", "port": 8081, "targetPort": 80, "nodePort": 31001}],
+    },
+}
+
+
 UPSTREAM = {
     "guestbook": Upstream(
         release="gb",
@@ -209,14 +222,7 @@ UPSTREAM = {
         release="votes",
         namespace="vote",
         services={
-            "vote": {
-                "type": "NodePort",
-                "ports": [{"name": "vote-service", "port": 8080, "targetPort": 80, "nodePort": 31000}],
-            },
-            "result": {
-                "type": "NodePort",
-                "ports": [{"name": "result-service", "port": 8081, "targetPort": 80, "nodePort": 31001}],
-            },
+            **_VOTING_FRONTENDS,
             "redis": {"type": "ClusterIP", "ports": [{"port": 6379, "targetPort": 6379}]},
             "db": {"type": "ClusterIP", "ports": [{"name": "db-service", "port": 5432, "targetPort": 5432}]},
         },
@@ -234,14 +240,7 @@ UPSTREAM = {
         release="votes",
         namespace="vote",
         services={
-            "vote": {
-                "type": "NodePort",
-                "ports": [{"name": "vote-service", "port": 8080, "targetPort": 80, "nodePort": 31000}],
-            },
-            "result": {
-                "type": "NodePort",
-                "ports": [{"name": "result-service", "port": 8081, "targetPort": 80, "nodePort": 31001}],
-            },
+            **_VOTING_FRONTENDS,
             "redis": {"type": "ClusterIP", "ports": [{"name": "redis", "port": 6379}]},
             "db": {
                 "type": "ExternalName",
