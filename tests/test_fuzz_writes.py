@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from svcgen.api.storage import engine
+from svcgen.models import Base
 
 #: Every endpoint that writes or reads a body: (method, path).
 WRITES = [
@@ -68,11 +69,11 @@ BODIES = st.one_of(
 
 
 def rows(app) -> dict[str, list]:
-    """Every row of every table a write can change, in primary-key order."""
+    """Every row of every table of the models, in primary-key order."""
     with app.app_context(), engine().connect() as connection:
         return {
-            table: connection.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
-            for table in ("topology", "revision", "api_token")
+            table.name: connection.execute(text(f"SELECT * FROM {table.name} ORDER BY 1")).all()
+            for table in Base.metadata.sorted_tables
         }
 
 
