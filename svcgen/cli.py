@@ -18,6 +18,7 @@ import click
 from .auth import ROLES
 from .config import DEFAULT_MAX_CONTENT_LENGTH
 from .errors import BodyMalformed, FieldError, TopologyInvalid
+from .helmindex import rfc3339
 from .topology import (
     DEFAULT_NODE_PORT_RANGE,
     ValidatedTopology,
@@ -252,8 +253,8 @@ def token_list(as_json):
         click.echo(json.dumps([t.as_dict() for t in found], indent=2))
         return
     for t in found:
-        state = f"revoked {t.revoked_at.isoformat()}" if t.revoked_at else "valid"
-        click.echo(f"{t.name}\t{t.role}\t{t.created_at.isoformat()}\t{state}")
+        state = f"revoked {rfc3339(t.revoked_at)}" if t.revoked_at else "valid"
+        click.echo(f"{t.name}\t{t.role}\t{rfc3339(t.created_at)}\t{state}")
 
 
 @token.command("revoke")
@@ -263,4 +264,4 @@ def token_revoke(name):
     from . import tokens
 
     revoked = _token_command(lambda session: tokens.revoke_token(session, name))
-    click.echo(f"token {revoked.name!r} revoked at {revoked.revoked_at.isoformat()}")
+    click.echo(f"token {revoked.name!r} revoked at {rfc3339(revoked.revoked_at)}")

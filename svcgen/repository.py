@@ -78,7 +78,9 @@ def create_topology(
     text = to_json(document)
     chart_version = chart_version_for(document, 1)
     if session.scalar(select(Topology.id).where(Topology.name == name)) is not None:
-        raise TopologyExists(f"a topology named {name!r} exists already")
+        raise TopologyExists(
+            f"a topology named {name!r} exists already; change it with PUT /topologies/{name}"
+        )
     check_not_retired(session, name, chart_version, server_set="chartVersion" not in document)
     chart = ChartPackage.of(package(document, chart_version))
     moment = now()
@@ -88,7 +90,9 @@ def create_topology(
     try:
         session.flush()
     except IntegrityError:  # created by a concurrent request since the check above
-        raise TopologyExists(f"a topology named {name!r} exists already") from None
+        raise TopologyExists(
+            f"a topology named {name!r} exists already; change it with PUT /topologies/{name}"
+        ) from None
     return stored_topology(row, row.revisions[0])
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .auth import ROLES, digests_match, generate_token, token_digest, well_formed
 from .errors import TokenExists, TokenNotFound
+from .helmindex import rfc3339
 from .models import ApiToken
 from .stored import now, utc
 
@@ -38,12 +39,13 @@ class StoredToken:
     revoked_at: datetime | None
 
     def as_dict(self) -> dict:
-        """``{"name", "role", "createdAt", "revokedAt"}`` with ISO 8601 times (or ``null``)."""
+        """``{"name", "role", "createdAt", "revokedAt"}``, times in RFC 3339 UTC as every
+        other answer spells them (:func:`svcgen.helmindex.rfc3339`), or ``null``."""
         return {
             "name": self.name,
             "role": self.role,
-            "createdAt": self.created_at.isoformat(),
-            "revokedAt": self.revoked_at.isoformat() if self.revoked_at else None,
+            "createdAt": rfc3339(self.created_at),
+            "revokedAt": rfc3339(self.revoked_at) if self.revoked_at else None,
         }
 
 
@@ -64,15 +66,16 @@ def create_token(session: Session, name: str, role: str) -> tuple[StoredToken, s
     """
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    taken = TokenExists(f"a token named {name!r} exists or existed; token names are never reused")
     if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
-        raise TokenExists(f"a token named {name!r} exists or existed; token names are never reused")
+        raise taken
     token = generate_token()
     row = ApiToken(name=name, role=role, digest=token_digest(token), created_at=now())
     session.add(row)
     try:
         session.flush()
     except IntegrityError:  # made by a concurrent request since the check above
-        raise TokenExists(f"a token named {name!r} exists already") from None
+        raise taken from None
     return _stored(row), token
 
 

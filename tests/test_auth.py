@@ -4,6 +4,7 @@ and the audit trail (a revision's ``createdBy`` is the token's name)."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -169,6 +170,8 @@ def test_token_api_makes_lists_and_revokes(client, anonymous, database_url, shop
     token = body.pop("token")
     assert auth.well_formed(token)
     assert body["name"] == "portal" and body["role"] == "writer" and body["revokedAt"] is None
+    # times spelled as every other answer spells them (RFC 3339, UTC, Z)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", body["createdAt"])
 
     listed = client.get("/api/v1/tokens").get_json()["items"]
     assert [t["name"] for t in listed if t["name"] == "portal"] == ["portal"]

@@ -140,7 +140,7 @@ _MESSAGES = {
     403: "this token may not do that",
     404: "no topology named 'shop'",
     405: "The method is not allowed for the requested URL.",
-    409: "a topology named 'shop' exists already",
+    409: "a topology named 'shop' exists already; change it with PUT /topologies/shop",
     412: (
         "topology 'shop' has changed: its current revision is 3; "
         "GET it again, make your change to that, and send its ETag in If-Match"
