@@ -3,8 +3,10 @@ repository; like :mod:`svcgen.repository` it sees ORM rows and hands out
 :mod:`svcgen.stored` dataclasses, and the caller owns the transaction).
 
 Archives are read as stored: nothing here renders a chart. The column reads
-(:func:`get_archive`, :func:`find_chart`) take a Core connection as well as a
-session (:data:`Reader`): a chart download needs no ORM.
+(:func:`get_current`, :func:`get_archive`, :func:`find_chart`) take a Core
+connection or the engine itself as well as a session (:data:`Reader`): a chart
+download needs no ORM, and given the engine, the one query runs on a pooled
+DBAPI connection (:class:`svcgen.db.PreparedRead`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
+from .db import PreparedRead
 from .errors import TopologyNotFound
 from .models import Revision, Topology
 from .stored import (
@@ -32,8 +35,16 @@ from .stored import (
 )
 
 #: What the column reads run on: an ORM session or a Core connection, in a
-#: transaction the caller owns.
-Reader = Session | Connection
+#: transaction the caller owns; or, for the one-query reads that take it, the engine
+#: (the query runs alone, on a connection of the pool).
+Reader = Session | Connection | Engine
+
+
+def _one(reader: Reader, query: PreparedRead, params: dict) -> tuple | None:
+    """The first row of ``query`` with ``params``, or ``None``."""
+    if isinstance(reader, Engine):
+        return query.one_or_none(reader, params)
+    return reader.execute(query.statement, params).first()
 
 
 @dataclass(frozen=True)
@@ -164,7 +175,7 @@ class CurrentRevision:
 
 
 #: :func:`get_current`'s query, built once; columns in :class:`CurrentRevision`'s order.
-_CURRENT = (
+_CURRENT = PreparedRead(
     select(
         Topology.name,
         Topology.created_at,
@@ -187,14 +198,15 @@ _CURRENT = (
 def get_current(session: Reader, name: str) -> CurrentRevision:
     """The current revision of topology ``name``, as stored, with one prepared column query.
 
-    :param session: a session or a Core connection (cheaper: no ORM execution).
+    :param session: a session or a Core connection (cheaper: no ORM execution), or
+        the engine (cheaper still: the query alone on a pooled connection).
     :param name: the topology's name.
     :returns: the columns; :meth:`CurrentRevision.stored` makes the
         :class:`~svcgen.stored.StoredTopology` of them.
     :raises TopologyNotFound: no topology of that name.
     """
     named(name)
-    found = session.execute(_CURRENT, {"name": name}).one_or_none()
+    found = _one(session, _CURRENT, {"name": name})
     if found is None:
         raise not_found(name)
     return CurrentRevision(*found)
@@ -258,18 +270,19 @@ _ARCHIVE = select(
 ).join(Revision, Revision.topology_id == Topology.id)
 #: Built once: building a statement and loading ORM entities cost more than the
 #: query itself on a chart download (``make bench``).
-_CURRENT_ARCHIVE = _ARCHIVE.where(
-    Topology.name == bindparam("name"), Revision.number == Topology.current_revision
+_CURRENT_ARCHIVE = PreparedRead(
+    _ARCHIVE.where(Topology.name == bindparam("name"), Revision.number == Topology.current_revision)
 )
-_NUMBERED_ARCHIVE = _ARCHIVE.where(
-    Topology.name == bindparam("name"), Revision.number == bindparam("number")
+_NUMBERED_ARCHIVE = PreparedRead(
+    _ARCHIVE.where(Topology.name == bindparam("name"), Revision.number == bindparam("number"))
 )
 
 
 def get_archive(session: Reader, name: str, number: int | None) -> ChartArchive:
     """A revision's stored chart archive, read with one prepared column query.
 
-    :param session: a session or a Core connection (cheaper: no ORM execution).
+    :param session: a session or a Core connection (cheaper: no ORM execution), or
+        the engine (cheaper still: the query alone on a pooled connection).
     :param name: the topology's name.
     :param number: the revision number; ``None``: the current revision.
     :returns: the archive exactly as stored, with its digest and version.
@@ -277,16 +290,18 @@ def get_archive(session: Reader, name: str, number: int | None) -> ChartArchive:
     """
     named(name)
     if number is None:
-        found = session.execute(_CURRENT_ARCHIVE, {"name": name}).one_or_none()
+        found = _one(session, _CURRENT_ARCHIVE, {"name": name})
     else:
-        found = session.execute(_NUMBERED_ARCHIVE, {"name": name, "number": number}).one_or_none()
+        found = _one(session, _NUMBERED_ARCHIVE, {"name": name, "number": number})
     if found is None:
         _not_found(session, name, number)
     return ChartArchive(*found)
 
 
-_VERSIONED_ARCHIVE = _ARCHIVE.where(
-    Topology.name == bindparam("name"), Revision.chart_version == bindparam("version")
+_VERSIONED_ARCHIVE = PreparedRead(
+    _ARCHIVE.where(
+        Topology.name == bindparam("name"), Revision.chart_version == bindparam("version")
+    )
 )
 
 
@@ -295,10 +310,11 @@ def find_chart(session: Reader, name: str, version: str) -> ChartArchive:
 
     Chart versions rise with every revision, so at most one matches.
 
+    :param session: a session, a Core connection or the engine (see :data:`Reader`).
     :raises TopologyNotFound: no such topology or version.
     """
     named(name)
-    found = session.execute(_VERSIONED_ARCHIVE, {"name": name, "version": version}).first()
+    found = _one(session, _VERSIONED_ARCHIVE, {"name": name, "version": version})
     if found is None:
         raise TopologyNotFound(f"no chart {name!r} of version {version!r}")
     return ChartArchive(*found)
@@ -363,6 +379,9 @@ def _find(
 
 def _not_found(session: Reader, name: str, number: int | None):
     """:raises TopologyNotFound: saying whether the topology or the revision is missing."""
+    if isinstance(session, Engine):
+        with session.connect() as connection:
+            _not_found(connection, name, number)
     if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
         raise not_found(name)
     raise TopologyNotFound(f"topology {name!r} has no revision {number}")

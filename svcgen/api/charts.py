@@ -13,15 +13,14 @@ from .. import history
 from ..package import archive_files
 from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
 from .schemas import RevisionArgsSchema
-from .storage import connect
+from .storage import engine
 from .views import archive_response
 
 blp = Blueprint("charts", __name__, description="Helm charts of stored topologies.")
 
 
 def _chart(name: str, revision: int | None) -> history.ChartArchive:
-    with connect() as connection, connection.begin():
-        return history.get_archive(connection, name, revision)
+    return history.get_archive(engine(), name, revision)  # one query, no transaction of ours
 
 
 @blp.route("/topologies/<name>/chart")

@@ -22,7 +22,7 @@ from .. import history
 from ..errors import TopologyNotFound
 from ..helmindex import build_index
 from .apidoc import ARCHIVE_CONTENT, error_responses
-from .storage import open_session
+from .storage import engine, open_session
 from .views import archive_response
 
 blp = Blueprint("helmrepo", __name__, description="A Helm chart repository of every revision.")
@@ -109,15 +109,14 @@ class Archive(MethodView):
     @error_responses(blp, 404)
     def get(self, filename: str):
         """A chart archive listed in the index, as stored"""
-        with open_session() as session, session.begin():
-            for name, version in candidates(filename):
-                try:
-                    found = history.find_chart(session, name, version)
-                except TopologyNotFound:
-                    continue
-                return archive_response(
-                    found.name, found.chart_version, found.data, digest=found.digest
-                )
+        for name, version in candidates(filename):
+            try:
+                found = history.find_chart(engine(), name, version)
+            except TopologyNotFound:
+                continue
+            return archive_response(
+                found.name, found.chart_version, found.data, digest=found.digest
+            )
         raise TopologyNotFound(f"no chart archive named {filename!r} in this repository")
 
 

@@ -8,13 +8,15 @@ Views own their transactions::
 so that an error raised inside the block rolls the whole write back before the
 error handler answers (no commit in request teardown, STYLE.md known traps).
 
-The hot reads (a topology, a chart download) need no ORM: they run their one
-prepared column query on a Core connection, owning its transaction the same way::
+The hot reads (a topology, a chart download) need no ORM and no transaction of
+their own: they hand :func:`engine` to their one prepared query, which runs alone on
+a pooled connection (:class:`svcgen.db.PreparedRead`)::
 
-    with connect() as connection, connection.begin():
-        found = history.get_archive(connection, name, None)
+    found = history.get_archive(engine(), name, None)
 
-(an ORM session's begin, execute and commit cost three times the query itself).
+(an ORM session's begin, execute and commit cost three times the query itself, and
+a Core connection's execution twice). Reads of several statements that must agree
+use :func:`connect` or :func:`open_session` with ``begin()``.
 """
 
 from __future__ import annotations

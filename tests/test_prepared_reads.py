@@ -1,0 +1,120 @@
+"""The hot reads run their one query on a pooled DBAPI connection
+(:class:`svcgen.db.PreparedRead`): they must answer exactly what the same query
+answers through a session, give every connection back, and fail as SQLAlchemy
+fails (a 503 when the database cannot answer), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from sqlalchemy import DateTime, bindparam, create_engine, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+from svcgen import history
+from svcgen.api.storage import engine, open_session
+from svcgen.db import PreparedRead, make_engine
+from svcgen.errors import TopologyNotFound
+from svcgen.models import Topology
+
+
+def _reads(reader) -> list:
+    return [
+        history.get_current(reader, "shop"),
+        history.get_archive(reader, "shop", None),
+        history.get_archive(reader, "shop", 1),
+        history.get_archive(reader, "shop", 2),
+        history.find_chart(reader, "shop", "0.1.0"),
+        history.find_chart(reader, "shop", "0.2.0"),
+    ]
+
+
+def test_a_prepared_read_answers_what_a_session_reads(app, client, shop):
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    shop["components"][1]["replicas"] = 3
+    assert client.put("/api/v1/topologies/shop", json=shop).status_code == 200
+    with app.app_context():
+        prepared = _reads(engine())
+        with open_session() as session, session.begin():
+            through_session = _reads(session)
+    assert prepared == through_session
+    current = prepared[0]
+    assert (current.number, current.chart_version) == (2, "0.2.0")
+    assert isinstance(current.created_at, datetime.datetime)  # SQLite's text, converted
+    assert type(current.updated_at) is type(through_session[0].updated_at)
+    assert [a.number for a in prepared[1:4]] == [2, 1, 2]
+    assert isinstance(prepared[1].data, bytes) and prepared[1].data[:2] == b"\x1f\x8b"
+
+
+def test_prepared_reads_say_what_is_missing_and_give_connections_back(app, client, shop):
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    with app.app_context():
+        pool = engine().pool
+        for _ in range(3):
+            with pytest.raises(TopologyNotFound, match="no topology named 'nope'"):
+                history.get_current(engine(), "nope")
+            with pytest.raises(TopologyNotFound, match="topology 'shop' has no revision 7"):
+                history.get_archive(engine(), "shop", 7)
+            with pytest.raises(TopologyNotFound, match="no chart 'shop' of version '9.9.9'"):
+                history.find_chart(engine(), "shop", "9.9.9")
+            assert history.get_archive(engine(), "shop", None).number == 1
+        assert pool.checkedout() == 0
+
+
+def test_a_driver_error_is_sqlalchemys_and_the_connection_goes_back(tmp_path):
+    unmigrated = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    try:
+        with pytest.raises(OperationalError, match="no such table"):
+            history.get_current(unmigrated, "shop")
+        assert unmigrated.pool.checkedout() == 0
+    finally:
+        unmigrated.dispose()
+
+
+def test_hot_reads_of_an_unreachable_database_are_503(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}")
+    client = app.test_client()
+    for path in (
+        "/api/v1/topologies/shop",
+        "/api/v1/topologies/shop/chart",
+        "/charts/shop-0.1.0.tgz",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 503, path
+        assert answer.json["code"] == 503 and answer.headers["Retry-After"] == "5"
+        assert "no such table" not in answer.get_data(as_text=True)  # no SQL in errors
+
+
+def test_only_parameters_no_driver_converts_are_prepared():
+    with pytest.raises(TypeError, match="'since' is DateTime"):
+        PreparedRead(
+            select(Topology.id).where(Topology.created_at > bindparam("since", type_=DateTime()))
+        )
+
+
+@pytest.mark.postgres
+def test_a_read_after_the_server_dropped_its_connection(postgres_url):
+    """A pooled connection the server closed is replaced before the read
+    (``pool_pre_ping``), not failed."""
+    admin = create_engine(postgres_url, poolclass=NullPool)
+    with admin.begin() as connection:
+        connection.execute(text("TRUNCATE topology, revision RESTART IDENTITY CASCADE"))
+    reader = make_engine(postgres_url)
+    try:
+        with pytest.raises(TopologyNotFound):
+            history.get_current(reader, "shop")  # a connection is now pooled
+        pooled = reader.raw_connection()
+        pid = pooled.dbapi_connection.info.backend_pid
+        pooled.close()
+        with admin.connect() as connection:
+            terminated = connection.execute(
+                text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
+            ).scalar()
+        assert terminated is True
+        with pytest.raises(TopologyNotFound):
+            history.get_current(reader, "shop")
+        assert reader.pool.checkedout() == 0
+    finally:
+        reader.dispose()
+        admin.dispose()
