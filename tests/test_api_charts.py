@@ -150,3 +150,20 @@ def test_example_round_trip(client, path, tmp_path):
     files = {path.removeprefix(f"{name}/"): text for path, text in members(download.data).items()}
     objects = check_chart(files, name, tmp_path, release=name)
     assert {o["kind"] for o in objects} >= {"Deployment", "Service"}
+
+
+@pytest.mark.parametrize(
+    "path", [f"{BASE}/shop/chart", f"{BASE}/shop/chart?revision=1", "/charts/shop-0.1.0.tgz"]
+)
+def test_chart_downloads_answer_if_none_match(client, shop, path):
+    """A client holding the archive (If-None-Match with its ETag, strong or weak, or
+    ``*``) gets a 304 and no body; another tag gets the archive."""
+    assert client.post(BASE, json=shop).status_code == 201
+    first = client.get(path)
+    tag = first.headers["ETag"]
+    assert tag == f'"{hashlib.sha256(first.data).hexdigest()}"'
+    for held in (tag, f"W/{tag}", f'"other", {tag}', "*"):
+        again = client.get(path, headers={"If-None-Match": held})
+        assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", tag), held
+    other = client.get(path, headers={"If-None-Match": '"other"'})
+    assert (other.status_code, other.data) == (200, first.data)

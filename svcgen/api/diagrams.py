@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import ServiceUnavailable
@@ -13,6 +13,7 @@ from ..diagram import DotNotInstalled, topology_svg
 from .apidoc import error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
+from .views import conditional
 
 blp = Blueprint("diagrams", __name__, description="Pictures of topologies.")
 
@@ -40,6 +41,6 @@ class Diagram(MethodView):
             svg = topology_svg(found.document)
         except DotNotInstalled as exc:
             raise ServiceUnavailable(str(exc)) from None
-        response = Response(svg, mimetype="image/svg+xml")
-        response.set_etag(hashlib.sha256(svg.encode()).hexdigest())
-        return response.make_conditional(request)
+        return conditional(
+            Response(svg, mimetype="image/svg+xml"), hashlib.sha256(svg.encode()).hexdigest()
+        )

@@ -14,7 +14,7 @@ import hashlib
 import threading
 
 import semver
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -23,7 +23,7 @@ from ..errors import TopologyNotFound
 from ..helmindex import build_index
 from .apidoc import ARCHIVE_CONTENT, error_responses
 from .storage import engine, open_session
-from .views import archive_response
+from .views import archive_response, conditional
 
 blp = Blueprint("helmrepo", __name__, description="A Helm chart repository of every revision.")
 
@@ -95,9 +95,7 @@ class Index(MethodView):
     def get(self):
         """The chart repository's index.yaml: every revision's chart"""
         data, etag = index_cache().get()
-        response = Response(data, mimetype="application/yaml")
-        response.set_etag(etag)
-        return response.make_conditional(request)
+        return conditional(Response(data, mimetype="application/yaml"), etag)
 
 
 @blp.route("/charts/<filename>")

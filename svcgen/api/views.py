@@ -27,6 +27,26 @@ def etag_header(stored: StoredRevision) -> dict[str, str]:
     return {"ETag": f'"{stored.etag}"'}
 
 
+def conditional(response: Response, etag: str) -> Response:
+    """``response`` with ``ETag: "<etag>"``, turned into a 304 (its body dropped when
+    it is sent) when the request's ``If-None-Match`` names that tag or is ``*``.
+
+    Weak comparison, as RFC 9110 section 13.1.2 asks of ``If-None-Match``, on the
+    header as Werkzeug parses it. Werkzeug's ``make_conditional`` did the same and
+    more that these downloads do not use (a ``Date`` header, which gunicorn writes
+    anyway; ``Range`` and ``If-Modified-Since``, which need ``Accept-Ranges`` and
+    ``Last-Modified``, never sent), for a tenth of a chart download's time.
+
+    :param response: a 200 response of a ``GET``.
+    :param etag: the strong tag of its body, unquoted.
+    :returns: ``response``, changed in place.
+    """
+    response.set_etag(etag)
+    if request.if_none_match.contains_weak(etag):
+        response.status_code = 304
+    return response
+
+
 #: How many revisions' warnings a worker keeps (:func:`warnings_of`).
 WARNINGS_CACHE_SIZE = 1024
 _warnings_cache: dict[tuple[str, tuple[int, int]], list[dict]] = {}
@@ -218,5 +238,4 @@ def archive_response(
     response.headers["Content-Disposition"] = (
         f"attachment; filename={chart_filename(name, chart_version)}"
     )
-    response.set_etag(digest or hashlib.sha256(data).hexdigest())
-    return response.make_conditional(request)
+    return conditional(response, digest or hashlib.sha256(data).hexdigest())
