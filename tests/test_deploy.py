@@ -5,16 +5,24 @@ it lints, renders and validates, with an HPA and a PDB."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 from svcgen.render import render_chart
 from svcgen.topology import chart_version_for, validate_topology
+from tests.conftest import new_postgres_database
 from tests.helmcheck import check_chart, find
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 CHART = DEPLOY / "chart" / "svcgen"
+#: The deployment's DATABASE_URL: PostgreSQL through psycopg, no host, no password.
+DATABASE_URL = "postgresql+psycopg:///svcgen"
 
 
 def _topology() -> dict:
@@ -53,8 +61,42 @@ def test_production_values_add_autoscaler_and_budget(tmp_path):
     assert find(objects, "Service", "svcgen-postgres")["spec"]["type"] == "ExternalName"
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e for e in container["env"]}
-    assert env["DATABASE_URL"]["valueFrom"] == {
-        "secretKeyRef": {"name": "svcgen-database", "key": "url"}
+    # The database: a URL without host or password; libpq's variables give them, the
+    # host and port wired to the ExternalName Service, the password from a Secret.
+    assert env["DATABASE_URL"] == {"name": "DATABASE_URL", "value": DATABASE_URL}
+    assert (env["PGHOST"]["value"], env["PGPORT"]["value"]) == ("svcgen-postgres", "5432")
+    assert env["PGPASSWORD"]["valueFrom"] == {
+        "secretKeyRef": {"name": "svcgen-database", "key": "password"}
     }
+    assert (env["PGUSER"]["value"], env["PGSSLMODE"]["value"]) == ("svcgen", "require")
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": 8000}
     assert any(o["kind"] == "NetworkPolicy" for o in objects)
+
+
+@pytest.mark.postgres
+def test_svcgen_migrates_and_connects_with_libpqs_variables():
+    """What the pods do at start, with the deployment's hostless DATABASE_URL (only
+    its database name changed to a throwaway one) and libpq's variables pointing at
+    this machine's server: ``alembic upgrade head``, then a token is created and listed."""
+    with new_postgres_database("svcgen_deploy") as url:
+        server = make_url(url)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("PG")},
+            "DATABASE_URL": make_url(DATABASE_URL).set(database=server.database).render_as_string(),
+            "PGHOST": server.host,
+            "PGPORT": str(server.port or 5432),
+            "PGUSER": server.username,
+        }
+        assert make_url(env["DATABASE_URL"]).host is None
+        root = DEPLOY.parent
+        bin_dir = Path(sys.executable).parent
+        for command in (
+            [str(bin_dir / "alembic"), "upgrade", "head"],
+            [str(bin_dir / "svcgen"), "token", "create", "--name", "ops", "--role", "admin"],
+            [str(bin_dir / "svcgen"), "token", "list"],
+        ):
+            done = subprocess.run(
+                command, cwd=root, env=env, capture_output=True, text=True, timeout=120
+            )
+            assert done.returncode == 0, (command, done.stderr)
+        assert "ops" in done.stdout
