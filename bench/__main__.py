@@ -2,11 +2,14 @@
 
 Both apps run under ``gunicorn -c gunicorn.conf.py`` (``BENCH_WORKERS`` workers,
 2 by default) on 127.0.0.1, started by the test suite's launcher
-(:mod:`tests.serving`), over a fresh SQLite file (or ``BENCH_DATABASE_URL``);
+(:mod:`tests.serving`), over a fresh SQLite file (or ``BENCH_DATABASE_URL``; a
+database used before works too: every run stores under names of its own);
 rate limits are off; writes send a bearer token, reads none (reads are open
-unless ``AUTH_READS`` is ``required``). wrk loads each
-for ``BENCH_SECONDS`` seconds (10) from 32 connections, and the ratios printed
-are svcgen's requests per second over the baseline's, measured in the same run:
+unless ``AUTH_READS`` is ``required``). wrk loads each from 32 connections, in
+``BENCH_ROUNDS`` rounds (3) that take turns, svcgen then the baseline, for
+``BENCH_SECONDS`` seconds (4) each, so that a machine that slows down for a while
+slows both alike; the ratios printed are svcgen's requests per second over the
+baseline's, over all rounds, with the lowest and highest round's ratio:
 
 - ``GET /api/v1/topologies/shop`` (target >= 0.6),
 - ``GET /api/v1/topologies/shop/chart``, a stored revision's archive (>= 0.7),
@@ -41,9 +44,10 @@ from tests.examples import EXAMPLES_DIR
 from tests.serving import call, gunicorn_server
 
 from .chartgen import time_chart
-from .load import HERE, run_wrk
+from .load import HERE, Load, combine, run_wrk
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 
@@ -84,8 +88,28 @@ def _every_component_new(seed: dict) -> dict:
     return document
 
 
+def _rounds(ours: str, base: str, *, env: dict | None = None, script: Path | None = None):
+    """``ROUNDS`` runs of wrk against each URL, taking turns, after a one-second run
+    of each that is not counted (a new ``BENCH_RUN`` per run, so a POST script's
+    names are new in every run).
+
+    :returns: ``(ours, base, ratios)``: each app's runs combined, and each round's ratio.
+    """
+    runs: tuple[list[Load], list[Load]] = ([], [])
+    for url in (ours, base):  # warm-up, not counted: imports, caches, the first connections
+        run_env = None if env is None else {**env, "BENCH_RUN": uuid.uuid4().hex[:6]}
+        run_wrk(url, script=script, env=run_env, seconds=1)
+    for _ in range(ROUNDS):
+        for url, done in zip((ours, base), runs, strict=True):
+            run_env = None if env is None else {**env, "BENCH_RUN": uuid.uuid4().hex[:6]}
+            done.append(run_wrk(url, script=script, env=run_env, seconds=SECONDS))
+    ratios = [o.requests_per_second / b.requests_per_second for o, b in zip(*runs, strict=True)]
+    return combine(runs[0]), combine(runs[1]), ratios
+
+
 def _loads(work: Path, url: str) -> dict:
     seed = yaml.safe_load((EXAMPLES_DIR / "seed-shop.yaml").read_text())
+    shop = f"shop-{uuid.uuid4().hex[:6]}"  # a database used by an earlier run has "shop-..."
     body = work / "post-body.json"
     body.write_text(json.dumps({**seed, "name": "__NAME__"}))
     fresh_body = work / "post-body-fresh.json"
@@ -97,32 +121,23 @@ def _loads(work: Path, url: str) -> dict:
         gunicorn_server(url, work, workers=WORKERS, env=env, app="bench.baseline:app") as base,
     ):
         auth = svcgen.headers
-        assert call("POST", f"{svcgen.base}/api/v1/topologies", seed, headers=auth)[0] == 201
+        stored = {**seed, "name": shop}
+        assert call("POST", f"{svcgen.base}/api/v1/topologies", stored, headers=auth)[0] == 201
         token = auth.get("Authorization", "").removeprefix("Bearer ")
-        script_env = {
-            **os.environ,
-            "BENCH_BODY": str(body),
-            "BENCH_TOKEN": token,
-            "BENCH_RUN": uuid.uuid4().hex[:6],
-        }
+        script_env = {**os.environ, "BENCH_BODY": str(body), "BENCH_TOKEN": token}
         for label, path in (
-            ("GET topology", "/api/v1/topologies/shop"),
-            ("GET chart", "/api/v1/topologies/shop/chart"),
+            ("GET topology", f"/api/v1/topologies/{shop}"),
+            ("GET chart", f"/api/v1/topologies/{shop}/chart"),
             ("GET /healthz", "/healthz"),
-        ):
-            results[label] = (  # reads need no token (AUTH_READS optional), as Helm reads
-                run_wrk(f"{svcgen.base}{path}", seconds=SECONDS),
-                run_wrk(f"{base.base}{path}", seconds=SECONDS),
-            )
+        ):  # reads need no token (AUTH_READS optional), as Helm reads
+            results[label] = _rounds(f"{svcgen.base}{path}", f"{base.base}{path}")
         script = HERE / "post.lua"
-        results["POST topology"] = (
-            run_wrk(f"{svcgen.base}/", script=script, env=script_env, seconds=SECONDS),
-            run_wrk(f"{base.base}/", script=script, env=script_env, seconds=SECONDS),
+        results["POST topology"] = _rounds(
+            f"{svcgen.base}/", f"{base.base}/", env=script_env, script=script
         )
-        fresh_env = {**script_env, "BENCH_BODY": str(fresh_body), "BENCH_RUN": uuid.uuid4().hex[:6]}
-        results["POST topology, every component new"] = (
-            run_wrk(f"{svcgen.base}/", script=script, env=fresh_env, seconds=SECONDS),
-            results["POST topology"][1],  # the baseline answers any body alike
+        fresh_env = {**script_env, "BENCH_BODY": str(fresh_body)}
+        results["POST topology, every component new"] = _rounds(
+            f"{svcgen.base}/", f"{base.base}/", env=fresh_env, script=script
         )
         results["peak worker RSS MB"] = _peak_rss_mb(svcgen.process.pid)
     return results
@@ -146,19 +161,23 @@ def main() -> None:
         migrate(url)
         loads = _loads(work, url)
     print(f"machine: {_machine()}; gunicorn workers: {WORKERS}; wrk: 2 threads, 32 connections,")
-    print(f"{SECONDS} s per run; database: {url.split(':', 1)[0]}; load average before: {load}\n")
     print(
-        "| load | svcgen req/s | baseline req/s | ratio | target | svcgen p99 ms "
-        "| errors | timeouts |"
+        f"{ROUNDS} rounds of {SECONDS} s per app and load; database: {url.split(':', 1)[0]}; "
+        f"load average before: {load}\n"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| load | svcgen req/s | baseline req/s | ratio | rounds' ratios | target "
+        "| svcgen p99 ms | errors | timeouts |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for label, target in targets.items():
-        ours, base = loads[label]
+        ours, base, ratios = loads[label]
         ratio = ours.requests_per_second / base.requests_per_second
         wanted = "(no target)" if target is None else f">= {target}"
         print(
             f"| {labels.get(label, label)} | {ours.requests_per_second:.0f} "
-            f"| {base.requests_per_second:.0f} | {ratio:.2f} | {wanted} "
+            f"| {base.requests_per_second:.0f} | {ratio:.2f} "
+            f"| {min(ratios):.2f}–{max(ratios):.2f} | {wanted} "
             f"| {ours.latency_p99_ms:.1f} | {ours.errors} | {ours.timeouts} |"
         )
     for label in ("POST topology", "POST topology, every component new"):

@@ -97,3 +97,25 @@ def run_wrk(
         [*command, url], capture_output=True, text=True, timeout=seconds + 60, env=env, check=True
     )
     return parse(done.stdout)
+
+
+def combine(loads: list[Load]) -> Load:
+    """Several runs of one load as one: requests per second over their summed
+    durations, errors, timeouts and statuses summed, the worst p99.
+
+    :param loads: at least one run.
+    """
+    seconds = sum(load.requests / load.requests_per_second for load in loads if load.requests)
+    statuses: dict[int, int] = {}
+    for load in loads:
+        for code, count in load.statuses.items():
+            statuses[code] = statuses.get(code, 0) + count
+    requests = sum(load.requests for load in loads)
+    return Load(
+        requests / seconds if seconds else 0.0,
+        requests,
+        sum(load.errors for load in loads),
+        sum(load.timeouts for load in loads),
+        max(load.latency_p99_ms for load in loads),
+        statuses,
+    )
