@@ -80,7 +80,12 @@ class PreparedRead:
     and reset on return apply); each column goes through its type's own result
     processor (SQLite's ``DateTime`` strings become ``datetime`` as through a
     session). Meant for one-statement reads: no transaction is begun beyond the one
-    the driver opens, which the pool rolls back on return.
+    the driver opens, which the pool rolls back on return. The SQL is kept per
+    dialect class and parameter style (two engines of one kind share it).
+
+    A connection an error shows broken is dropped from the pool; unlike a Core
+    connection, the others are not (on PostgreSQL ``pool_pre_ping``, which
+    :func:`make_engine` sets, tests each before use).
 
     :param statement: a ``SELECT`` whose bound parameters are all named
         (``bindparam("name")``) and of type ``String`` or ``Integer``, which no
@@ -95,12 +100,13 @@ class PreparedRead:
                     f"bound parameter {bind.key!r} is {bind.type!r}, not a String or Integer"
                 )
         self.statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, list[Callable | None]]] = {}
+        self._compiled: dict[tuple, tuple[str, tuple[str, ...] | None, list[Callable | None]]] = {}
         self._lock = threading.Lock()
 
     def _for(self, engine: Engine) -> tuple[str, tuple[str, ...] | None, list[Callable | None]]:
         dialect = engine.dialect
-        found = self._compiled.get(dialect.name)
+        key = (type(dialect), dialect.paramstyle)
+        found = self._compiled.get(key)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
             order = tuple(compiled.positiontup) if compiled.positional else None
@@ -110,7 +116,7 @@ class PreparedRead:
             ]
             found = (compiled.string, order, processors)
             with self._lock:
-                self._compiled[dialect.name] = found
+                self._compiled[key] = found
         return found
 
     def one_or_none(self, engine: Engine, params: Mapping[str, Any]) -> tuple | None:
@@ -120,12 +126,18 @@ class PreparedRead:
         :param params: a value for every bound parameter, by name.
         :returns: the row's columns, converted by their types; ``None``: no row.
         :raises sqlalchemy.exc.DBAPIError: the driver's error, wrapped as SQLAlchemy
-            wraps it (``OperationalError`` when the database cannot be reached); a
-            connection found broken is discarded from the pool.
+            wraps it (``OperationalError`` when the database cannot be reached or
+            connected to, as :meth:`Engine.connect` raises it); a connection found
+            broken is discarded from the pool.
         """
         sql, order, processors = self._for(engine)
         arguments = tuple(params[key] for key in order) if order is not None else params
-        connection = engine.raw_connection()
+        dialect = engine.dialect
+        driver_error = dialect.loaded_dbapi.Error
+        try:
+            connection = engine.raw_connection()  # the pool does not wrap its errors
+        except driver_error as error:
+            raise DBAPIError.instance(None, None, error, driver_error, dialect=dialect) from error
         try:
             cursor = connection.cursor()
             try:
@@ -133,17 +145,12 @@ class PreparedRead:
                 row = cursor.fetchone()
             finally:
                 cursor.close()
-        except engine.dialect.loaded_dbapi.Error as error:
-            broken = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
+        except driver_error as error:
+            broken = dialect.is_disconnect(error, connection.dbapi_connection, None)
             if broken:
                 connection.invalidate(error)
             raise DBAPIError.instance(
-                sql,
-                arguments,
-                error,
-                engine.dialect.loaded_dbapi.Error,
-                connection_invalidated=broken,
-                dialect=engine.dialect,
+                sql, arguments, error, driver_error, connection_invalidated=broken, dialect=dialect
             ) from error
         finally:
             connection.close()

@@ -104,7 +104,8 @@ class TopologyExists(SvcgenError):
 
 
 class PreconditionFailed(SvcgenError):
-    """``If-Match`` does not name the topology's current revision."""
+    """``If-Match`` does not name the topology's current revision, or the ETag of
+    the download asked for."""
 
 
 class Unauthenticated(SvcgenError):

@@ -381,7 +381,7 @@ def _not_found(session: Reader, name: str, number: int | None):
     """:raises TopologyNotFound: saying whether the topology or the revision is missing."""
     if isinstance(session, Engine):
         with session.connect() as connection:
-            _not_found(connection, name, number)
+            return _not_found(connection, name, number)
     if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
         raise not_found(name)
     raise TopologyNotFound(f"topology {name!r} has no revision {number}")

@@ -167,3 +167,33 @@ def test_chart_downloads_answer_if_none_match(client, shop, path):
         assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", tag), held
     other = client.get(path, headers={"If-None-Match": '"other"'})
     assert (other.status_code, other.data) == (200, first.data)
+
+
+@pytest.mark.parametrize(
+    "path", [f"{BASE}/shop/chart", "/charts/shop-0.1.0.tgz", "/charts/index.yaml"]
+)
+def test_downloads_answer_if_match_first(client, shop, path):
+    """RFC 9110 section 13.2.2: If-Match (strong comparison) before If-None-Match; a
+    client pinning a digest gets a 412, never another archive."""
+    assert client.post(BASE, json=shop).status_code == 201
+    first = client.get(path)
+    tag = first.headers["ETag"]
+    for held in (tag, "*", f'"other", {tag}'):
+        assert client.get(path, headers={"If-Match": held}).data == first.data, held
+    for held in ('"other"', f"W/{tag}", "not quoted"):
+        refused = client.get(path, headers={"If-Match": held})
+        assert refused.status_code == 412, held
+        assert refused.json["code"] == 412 and tag.strip('"') in refused.json["message"]
+    both = client.get(path, headers={"If-Match": tag, "If-None-Match": tag})
+    assert (both.status_code, both.data) == (304, b"")
+    head = client.head(path, headers={"If-None-Match": tag})
+    assert (head.status_code, head.data) == (304, b"")
+
+
+def test_render_answers_whatever_if_none_match_says(client, shop):
+    """POST /render makes a chart: no precondition turns it into a 304 (RFC 9110
+    gives one only to GET and HEAD)."""
+    made = client.post("/api/v1/render", json=shop)
+    for held in (made.headers["ETag"], "*"):
+        again = client.post("/api/v1/render", json=shop, headers={"If-None-Match": held})
+        assert (again.status_code, again.data) == (200, made.data), held

@@ -72,18 +72,38 @@ def test_a_driver_error_is_sqlalchemys_and_the_connection_goes_back(tmp_path):
         unmigrated.dispose()
 
 
-def test_hot_reads_of_an_unreachable_database_are_503(make_app, tmp_path):
-    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}")
-    client = app.test_client()
+@pytest.mark.parametrize(
+    "database",
+    [
+        "sqlite:///{tmp}/unmigrated.sqlite3",  # the query fails
+        "sqlite:///{tmp}/no/such/folder/svcgen.sqlite3",  # the connection fails
+        pytest.param("postgresql+psycopg://postgres@127.0.0.1:1/test", id="nothing-listens"),
+    ],
+)
+def test_hot_reads_of_a_database_that_fails_are_503(make_app, tmp_path, monkeypatch, database):
+    """Anonymous reads (open: no token query runs first) reach the prepared query,
+    whose failure, connecting or querying, is the JSON 503 of a database that cannot
+    answer, never a 500."""
+    reached = []
+    one_or_none = PreparedRead.one_or_none
+
+    def counted(self, engine_, params):
+        reached.append(params)
+        return one_or_none(self, engine_, params)
+
+    monkeypatch.setattr(PreparedRead, "one_or_none", counted)
+    app = make_app(DATABASE_URL=database.format(tmp=tmp_path))
+    client = app.test_client(token=None)
     for path in (
         "/api/v1/topologies/shop",
         "/api/v1/topologies/shop/chart",
         "/charts/shop-0.1.0.tgz",
     ):
         answer = client.get(path)
-        assert answer.status_code == 503, path
+        assert answer.status_code == 503, (path, answer.get_data(as_text=True))
         assert answer.json["code"] == 503 and answer.headers["Retry-After"] == "5"
-        assert "no such table" not in answer.get_data(as_text=True)  # no SQL in errors
+        assert "sqlite" not in answer.get_data(as_text=True).lower()  # no SQL or driver text
+    assert len(reached) == 3
 
 
 def test_only_parameters_no_driver_converts_are_prepared():

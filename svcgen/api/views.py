@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import Response, current_app, request
 
 from .. import metrics
-from ..errors import TopologyInvalid
+from ..errors import PreconditionFailed, TopologyInvalid
 from ..helmindex import rfc3339
 from ..history import CurrentRevision
 from ..package import Packager, chart_filename, package_chart
@@ -28,20 +28,31 @@ def etag_header(stored: StoredRevision) -> dict[str, str]:
 
 
 def conditional(response: Response, etag: str) -> Response:
-    """``response`` with ``ETag: "<etag>"``, turned into a 304 (its body dropped when
-    it is sent) when the request's ``If-None-Match`` names that tag or is ``*``.
+    """``response`` with ``ETag: "<etag>"``, answering a ``GET`` or ``HEAD``'s
+    preconditions in RFC 9110's order (section 13.2.2): ``If-Match`` first, then
+    ``If-None-Match``.
 
-    Weak comparison, as RFC 9110 section 13.1.2 asks of ``If-None-Match``, on the
-    header as Werkzeug parses it. Werkzeug's ``make_conditional`` did the same and
-    more that these downloads do not use (a ``Date`` header, which gunicorn writes
-    anyway; ``Range`` and ``If-Modified-Since``, which need ``Accept-Ranges`` and
-    ``Last-Modified``, never sent), for a tenth of a chart download's time.
+    - ``If-Match`` that does not name the tag (strong comparison; ``*`` names any;
+      a header Werkzeug cannot read names none, as on ``PUT``): 412.
+    - ``If-None-Match`` that names it (weak comparison, section 13.1.2) or is ``*``:
+      304, the body dropped when it is sent.
 
-    :param response: a 200 response of a ``GET``.
+    Werkzeug's ``make_conditional`` did the same and more that these downloads do
+    not use (a ``Date`` header, which gunicorn writes anyway; ``Range`` and
+    ``If-Modified-Since``, which need ``Accept-Ranges`` and ``Last-Modified``, never
+    sent), for a tenth of a chart download's time. Other methods (``POST
+    /render``) are answered as they are: RFC 9110 gives them no 304.
+
+    :param response: a 200 response.
     :param etag: the strong tag of its body, unquoted.
     :returns: ``response``, changed in place.
+    :raises PreconditionFailed: ``If-Match`` names another tag.
     """
     response.set_etag(etag)
+    if request.method not in ("GET", "HEAD"):
+        return response
+    if "If-Match" in request.headers and not request.if_match.contains(etag):
+        raise PreconditionFailed(f'this answer\'s ETag is "{etag}", which If-Match does not name')
     if request.if_none_match.contains_weak(etag):
         response.status_code = 304
     return response
