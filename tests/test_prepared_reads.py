@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 
 from svcgen import history
 from svcgen.api.storage import engine, open_session
-from svcgen.db import PreparedRead, make_engine
+from svcgen.db import PreparedRead, make_engine, make_read_engine
 from svcgen.errors import TopologyNotFound
 from svcgen.models import Topology
 
@@ -114,27 +114,41 @@ def test_only_parameters_no_driver_converts_are_prepared():
 
 
 @pytest.mark.postgres
-def test_a_read_after_the_server_dropped_its_connection(postgres_url):
-    """A pooled connection the server closed is replaced before the read
-    (``pool_pre_ping``), not failed."""
+def test_a_read_after_the_server_dropped_its_connections(postgres_url):
+    """The read engine pings nothing: a read whose pooled connections the server
+    closed (a restart) replaces the pool and answers, as ``pool_pre_ping`` would."""
     admin = create_engine(postgres_url, poolclass=NullPool)
     with admin.begin() as connection:
         connection.execute(text("TRUNCATE topology, revision RESTART IDENTITY CASCADE"))
-    reader = make_engine(postgres_url)
+    engine_ = make_engine(postgres_url)
+    reader = make_read_engine(engine_)
     try:
-        with pytest.raises(TopologyNotFound):
-            history.get_current(reader, "shop")  # a connection is now pooled
-        pooled = reader.raw_connection()
-        pid = pooled.dbapi_connection.info.backend_pid
-        pooled.close()
+        assert reader is not engine_ and reader.pool is not engine_.pool
+        held = [reader.raw_connection() for _ in range(2)]  # two connections pooled
+        pids = [c.dbapi_connection.info.backend_pid for c in held]
+        assert all(c.dbapi_connection.autocommit for c in held)  # no BEGIN, no ROLLBACK
+        for connection in held:
+            connection.close()
         with admin.connect() as connection:
-            terminated = connection.execute(
-                text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
-            ).scalar()
-        assert terminated is True
-        with pytest.raises(TopologyNotFound):
-            history.get_current(reader, "shop")
+            for pid in pids:
+                terminated = connection.execute(
+                    text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
+                ).scalar()
+                assert terminated is True
+        for _ in range(3):
+            with pytest.raises(TopologyNotFound):
+                history.get_current(reader, "shop")
         assert reader.pool.checkedout() == 0
+        engine_.dispose()  # takes the read engine's connections with it
+        assert reader.pool.checkedin() == 0
     finally:
-        reader.dispose()
+        engine_.dispose()
         admin.dispose()
+
+
+def test_sqlite_reads_on_the_engine_itself(tmp_path):
+    engine_ = make_engine(f"sqlite:///{tmp_path / 'svcgen.sqlite3'}")
+    try:
+        assert make_read_engine(engine_) is engine_
+    finally:
+        engine_.dispose()

@@ -13,14 +13,14 @@ from .. import history
 from ..package import archive_files
 from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
 from .schemas import RevisionArgsSchema
-from .storage import engine
+from .storage import reader
 from .views import archive_response
 
 blp = Blueprint("charts", __name__, description="Helm charts of stored topologies.")
 
 
 def _chart(name: str, revision: int | None) -> history.ChartArchive:
-    return history.get_archive(engine(), name, revision)  # one query, no transaction of ours
+    return history.get_archive(reader(), name, revision)  # one query, no transaction of ours
 
 
 @blp.route("/topologies/<name>/chart")

@@ -22,7 +22,7 @@ from .. import history
 from ..errors import TopologyNotFound
 from ..helmindex import build_index
 from .apidoc import ARCHIVE_CONTENT, error_responses
-from .storage import engine, open_session
+from .storage import open_session, reader
 from .views import archive_response, conditional
 
 blp = Blueprint("helmrepo", __name__, description="A Helm chart repository of every revision.")
@@ -109,7 +109,7 @@ class Archive(MethodView):
         """A chart archive listed in the index, as stored"""
         for name, version in candidates(filename):
             try:
-                found = history.find_chart(engine(), name, version)
+                found = history.find_chart(reader(), name, version)
             except TopologyNotFound:
                 continue
             return archive_response(

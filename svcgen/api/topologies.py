@@ -13,7 +13,7 @@ from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
 from .auth import current_token_name
 from .bodies import read_valid_document
 from .schemas import DeletedSchema, ListArgsSchema, TopologyPageSchema
-from .storage import connect, engine, open_session
+from .storage import connect, open_session, reader
 from .views import (
     current_view,
     etag_header,
@@ -114,7 +114,7 @@ class Topology(MethodView):
     @error_responses(blp, 404)
     def get(self, name: str):
         """Read a topology's current document"""
-        return current_view(history.get_current(engine(), name))  # one query, no ORM
+        return current_view(history.get_current(reader(), name))  # one query, no ORM
 
     @blp.doc(
         requestBody=DOCUMENT_BODY,
@@ -126,7 +126,7 @@ class Topology(MethodView):
     def put(self, name: str):
         """Replace a topology's document: a new revision"""
         precondition = if_match()
-        current = history.get_current(engine(), name)  # a 404 before the body
+        current = history.get_current(reader(), name)  # a 404 before the body
         if precondition is not None and not precondition(current.etag):
             raise repository.changed(name, current.number)  # a 412 before the body, too
 
