@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from .. import history
 from ..package import archive_files
 from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
+from .queries import query_arguments
 from .schemas import RevisionArgsSchema
 from .storage import reader
 from .views import archive_response
@@ -27,7 +28,7 @@ def _chart(name: str, revision: int | None) -> history.ChartArchive:
 class Chart(MethodView):
     """The chart archive of a revision."""
 
-    @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
+    @query_arguments(blp, RevisionArgsSchema())
     @blp.doc(responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(
         200,
@@ -46,7 +47,7 @@ class Chart(MethodView):
 class ChartFiles(MethodView):
     """The chart's files, for previews."""
 
-    @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
+    @query_arguments(blp, RevisionArgsSchema())
     @blp.doc(responses={200: {"content": FILES_CONTENT}})
     @blp.response(200, description="{path relative to the chart root: text}")
     @error_responses(blp, 404)

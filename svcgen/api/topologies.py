@@ -12,6 +12,7 @@ from ..package import chart_filename, prepared
 from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
 from .auth import current_token_name
 from .bodies import read_valid_document
+from .queries import query_arguments
 from .schemas import DeletedSchema, ListArgsSchema, TopologyPageSchema
 from .storage import connect, open_session, reader
 from .views import (
@@ -61,7 +62,7 @@ def if_match():
 class Topologies(MethodView):
     """The collection of topologies."""
 
-    @blp.arguments(ListArgsSchema(), location="query", as_kwargs=True)
+    @query_arguments(blp, ListArgsSchema())
     @blp.response(200, TopologyPageSchema)
     def get(self, page: int, page_size: int):
         """List topologies, newest first"""
