@@ -23,7 +23,9 @@ def portal_client(make_app, database_url):
     return make_app(DATABASE_URL=database_url, CORS_ORIGINS=[PORTAL]).test_client()
 
 
-def _preflight(client, origin, method="PUT", headers="content-type, if-match, authorization"):
+def _preflight(
+    client, origin, method="PUT", headers="content-type, if-match, if-none-match, authorization"
+):
     return client.options(
         "/api/v1/topologies/shop",
         headers={
@@ -53,6 +55,7 @@ def test_preflight_from_an_allowed_origin(portal_client):
     assert _split(response.headers["Access-Control-Allow-Headers"]) == {
         "content-type",
         "if-match",
+        "if-none-match",
         "authorization",
     }
     assert "Access-Control-Allow-Credentials" not in response.headers

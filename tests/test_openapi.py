@@ -101,16 +101,21 @@ def test_every_error_is_json_with_the_shared_schema_and_an_example(spec):
 
 ERRORS = {
     ("/api/v1/topologies", "post"): {400, 409, 413, 415, 422},
-    ("/api/v1/topologies/{name}", "get"): {404},
+    ("/api/v1/topologies/{name}", "get"): {304, 404, 412},
     ("/api/v1/topologies/{name}", "put"): {400, 404, 412, 413, 415, 422, 428},
     ("/api/v1/topologies/{name}", "delete"): {404, 412, 428},
     ("/api/v1/topologies/{name}/revisions/{number}", "get"): {404},
-    ("/api/v1/topologies/{name}/chart", "get"): {404, 422},
+    ("/api/v1/topologies/{name}/chart", "get"): {304, 404, 412, 422},
+    ("/api/v1/topologies/{name}/diagram.svg", "get"): {304, 404, 412, 422, 503},
+    ("/charts/index.yaml", "get"): {304, 412},
     ("/api/v1/topologies/{name}/diff", "get"): {404, 422},
     ("/api/v1/validate", "post"): {400, 413, 415, 422},
     ("/api/v1/render", "post"): {400, 413, 415, 422},
-    ("/charts/{filename}", "get"): {404},
+    ("/charts/{filename}", "get"): {304, 404, 412},
 }
+
+#: The operations that answer If-None-Match and If-Match (``views.conditional``).
+CONDITIONAL = [where for where, codes in ERRORS.items() if 304 in codes]
 
 
 @pytest.mark.parametrize(("where", "codes"), ERRORS.items(), ids=lambda v: str(v))
@@ -118,6 +123,16 @@ def test_errors_where_they_apply(spec, where, codes):
     path, method = where
     documented = {int(c) for c in spec["paths"][path][method]["responses"] if c != "default"}
     assert codes | {405} <= documented
+
+
+def test_conditional_gets_document_their_headers(spec):
+    assert len(CONDITIONAL) == 5
+    for path, method in CONDITIONAL:
+        operation = spec["paths"][path][method]
+        headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+        assert headers == ["If-None-Match", "If-Match"], path
+    documented_304 = {(p, m) for p, m, op in operations(spec) if "304" in op["responses"]}
+    assert documented_304 == set(CONDITIONAL)
 
 
 def test_document_bodies_in_json_and_yaml_with_examples(spec):

@@ -121,10 +121,13 @@ class CommonResponses(BasePlugin):
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         """Add a 405 to each operation, ``Location`` to a 201, ``Content-Disposition``
-        to a chart archive."""
+        to a chart archive, and the precondition headers (:data:`CONDITIONAL_HEADERS`)
+        to an operation that answers 304."""
         for operation in (operations or {}).values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("405", "METHOD_NOT_ALLOWED")
+            if "304" in {str(code) for code in responses}:
+                operation.setdefault("parameters", []).extend(copy.deepcopy(CONDITIONAL_HEADERS))
             for code, response in responses.items():
                 if not isinstance(response, dict):
                     continue
@@ -196,14 +199,49 @@ class SvcgenApi(Api):
 def error_responses(blp, *codes: int):
     """Document the error responses a view may give, by status code.
 
+    flask-smorest's ``alt_response`` both documents a response and wraps the view in
+    a function that calls it (asking Flask, on every request, whether the view is
+    ``async``); only the documentation is kept here: the view comes back unwrapped,
+    carrying the notes (``_apidoc``) the stacked ``alt_response`` calls made.
+
     :param blp: the view's blueprint.
     :param codes: HTTP status codes, e.g. ``404, 422``.
-    :returns: a decorator stacking one ``alt_response`` per code.
+    :returns: a decorator documenting one ``alt_response`` per code.
     """
 
     def decorator(func):
+        documented = func
         for code in codes:
-            func = blp.alt_response(code, response=HTTPStatus(code).name)(func)
+            documented = blp.alt_response(code, response=HTTPStatus(code).name)(documented)
+        func._apidoc = documented._apidoc
         return func
 
     return decorator
+
+
+#: The precondition headers of a ``GET`` that :func:`svcgen.api.views.conditional`
+#: answers; :class:`CommonResponses` adds them to every operation that documents a 304.
+CONDITIONAL_HEADERS = [
+    {
+        "in": "header",
+        "name": "If-None-Match",
+        "required": False,
+        "description": "ETags the client holds, or *: a 304 without a body when one of "
+        "them is the current ETag (weak comparison)",
+        "schema": {"type": "string"},
+    },
+    {
+        "in": "header",
+        "name": "If-Match",
+        "required": False,
+        "description": "the ETag the client expects, or *: a 412 when the current one "
+        "is another (strong comparison)",
+        "schema": {"type": "string"},
+    },
+]
+
+#: ``@blp.doc(**CONDITIONAL_GET)``: the 304 of a ``GET`` that
+#: :func:`svcgen.api.views.conditional` answers (pair it with ``error_responses(blp, 412)``).
+CONDITIONAL_GET = {
+    "responses": {304: {"description": "Not Modified: If-None-Match names the current ETag"}},
+}

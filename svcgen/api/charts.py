@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from .. import history
 from ..package import archive_files
-from .apidoc import ARCHIVE_CONTENT, ETAG_HEADER, FILES_CONTENT, error_responses
+from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, ETAG_HEADER, FILES_CONTENT, error_responses
 from .queries import query_arguments
 from .schemas import RevisionArgsSchema
 from .storage import reader
@@ -29,6 +29,7 @@ class Chart(MethodView):
     """The chart archive of a revision."""
 
     @query_arguments(blp, RevisionArgsSchema())
+    @blp.doc(**CONDITIONAL_GET)
     @blp.doc(responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(
         200,
@@ -36,7 +37,7 @@ class Chart(MethodView):
         description="The chart, a reproducible .tgz; its ETag is the sha256 of the bytes",
         headers=ETAG_HEADER,
     )
-    @error_responses(blp, 404)
+    @error_responses(blp, 404, 412)
     def get(self, name: str, revision: int | None):
         """Download a topology's chart (the current revision, or ?revision=n)"""
         found = _chart(name, revision)

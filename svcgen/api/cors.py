@@ -18,8 +18,9 @@ from flask_cors import CORS
 #: The methods an allowed origin may use.
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS")
 
-#: The request headers an allowed origin may send beyond the CORS-safelisted ones.
-HEADERS = ("Content-Type", "If-Match", "Authorization")
+#: The request headers an allowed origin may send beyond the CORS-safelisted ones
+#: (``If-None-Match``: a portal polling a topology or a chart for changes).
+HEADERS = ("Content-Type", "If-Match", "If-None-Match", "Authorization")
 
 #: The response headers an allowed origin's scripts may read.
 EXPOSED = ("ETag", "Location", "Content-Disposition")

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import ServiceUnavailable
 
 from ..diagram import DotNotInstalled, topology_svg
-from .apidoc import error_responses
+from .apidoc import CONDITIONAL_GET, error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
 from .views import conditional
@@ -26,6 +26,7 @@ class Diagram(MethodView):
     """The picture of a revision."""
 
     @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
+    @blp.doc(**CONDITIONAL_GET)
     @blp.doc(responses={200: {"content": SVG_CONTENT}})
     @blp.response(
         200,
@@ -33,7 +34,7 @@ class Diagram(MethodView):
         description="Components grouped by role inside the Kubernetes cluster, external "
         "data sources outside it, Service types and ports, an arrow per dependsOn edge",
     )
-    @error_responses(blp, 404, 503)
+    @error_responses(blp, 404, 412, 503)
     def get(self, name: str, revision: int | None):
         """A picture of a topology as SVG (the current revision, or ?revision=n)"""
         found = find_revision(name, revision)

@@ -21,7 +21,7 @@ from flask_smorest import Blueprint
 from .. import history
 from ..errors import TopologyNotFound
 from ..helmindex import build_index
-from .apidoc import ARCHIVE_CONTENT, error_responses
+from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, error_responses
 from .storage import open_session, reader
 from .views import archive_response, conditional
 
@@ -90,8 +90,10 @@ def index_cache() -> IndexCache:
 class Index(MethodView):
     """The repository index."""
 
+    @blp.doc(**CONDITIONAL_GET)
     @blp.doc(responses={200: {"content": _INDEX_CONTENT}})
     @blp.response(200, content_type="application/yaml", description="Helm's index.yaml")
+    @error_responses(blp, 412)
     def get(self):
         """The chart repository's index.yaml: every revision's chart"""
         data, etag = index_cache().get()
@@ -102,9 +104,10 @@ class Index(MethodView):
 class Archive(MethodView):
     """One chart archive."""
 
+    @blp.doc(**CONDITIONAL_GET)
     @blp.doc(responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(200, content_type="application/gzip", description="<name>-<version>.tgz")
-    @error_responses(blp, 404)
+    @error_responses(blp, 404, 412)
     def get(self, filename: str):
         """A chart archive listed in the index, as stored"""
         for name, version in candidates(filename):

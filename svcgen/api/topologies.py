@@ -9,7 +9,7 @@ from werkzeug.exceptions import PreconditionRequired
 
 from .. import history, metrics, repository
 from ..package import chart_filename, prepared
-from .apidoc import DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
+from .apidoc import CONDITIONAL_GET, DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
 from .auth import current_token_name
 from .bodies import read_valid_document
 from .queries import query_arguments
@@ -110,9 +110,10 @@ class Topologies(MethodView):
 class Topology(MethodView):
     """One topology, at its current revision."""
 
+    @blp.doc(**CONDITIONAL_GET)
     @blp.doc(responses={200: {"content": STORED_CONTENT}})
     @blp.response(200, description="The current revision", headers=ETAG_HEADER)
-    @error_responses(blp, 404)
+    @error_responses(blp, 404, 412)
     def get(self, name: str):
         """Read a topology's current document"""
         return current_view(history.get_current(reader(), name))  # one query, no ORM

@@ -143,7 +143,7 @@ def revision_view(
 #: document), and how many answers at most.
 VIEW_CACHE_CHARS = 2_000_000
 VIEW_CACHE_SIZE = 1024
-_views: dict[tuple, tuple[bytes, dict[str, str]]] = {}
+_views: dict[tuple, tuple[bytes, str]] = {}
 _view_chars = 0
 
 
@@ -161,7 +161,9 @@ def current_view(current: CurrentRevision) -> Response:
     answers and :data:`VIEW_CACHE_CHARS` characters of documents.
 
     :param current: the revision as read by :func:`svcgen.history.get_current`.
-    :returns: a new 200 response on every call.
+    :returns: a new 200 response on every call, or a 304 to an ``If-None-Match`` that
+        names its ETag (:func:`conditional`).
+    :raises PreconditionFailed: ``If-Match`` names another ETag.
     """
     provider = current_app.json  # the bytes are its: one app's, in debug mode indented
     key = (current, tuple(current_app.config["NODE_PORT_RANGE"]), provider, current_app.debug)
@@ -169,13 +171,13 @@ def current_view(current: CurrentRevision) -> Response:
     if found is None:
         stored = current.stored()
         body = provider.response(topology_view(stored)).get_data()
-        found = (body, etag_header(stored.revision))
+        found = (body, stored.revision.etag)
         _keep_view(key, found, len(current.document))
-    body, headers = found
-    return Response(body, mimetype=provider.mimetype, headers=headers)
+    body, etag = found
+    return conditional(Response(body, mimetype=provider.mimetype), etag)
 
 
-def _keep_view(key: tuple, answer: tuple[bytes, dict[str, str]], chars: int) -> None:
+def _keep_view(key: tuple, answer: tuple[bytes, str], chars: int) -> None:
     global _view_chars
     if chars > VIEW_CACHE_CHARS:
         return
