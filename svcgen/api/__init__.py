@@ -17,7 +17,8 @@ request, as does ``observe`` (request ids, one JSON log line per request,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+from collections.abc import Callable, Mapping
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -71,6 +72,38 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
+class SvcgenFlask(Flask):
+    """Flask, asking once per function, not on every request, whether it is ``async``.
+
+    Flask's :meth:`~flask.Flask.ensure_sync` (which its documentation says to
+    override) asks :func:`inspect.iscoroutinefunction` of every hook, view and
+    wrapper of every request: a dozen times a request here, 5% of ``/healthz`` in
+    process. The answer is kept per function (a method's underlying function), for
+    at most :attr:`ASYNC_CACHE_SIZE` of them; svcgen has no ``async`` views, and one
+    would still be run by Flask's ``async_to_sync``.
+    """
+
+    #: At most this many functions' answers are kept (an app has a few hundred).
+    ASYNC_CACHE_SIZE = 4096
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._is_async: dict[Callable, bool] = {}
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        """``func`` itself, or Flask's ``async_to_sync`` of it when it is ``async``."""
+        key = getattr(func, "__func__", func)
+        try:
+            is_async = self._is_async.get(key)
+        except TypeError:  # an unhashable callable: asked every time, as Flask does
+            return super().ensure_sync(func)
+        if is_async is None:
+            is_async = inspect.iscoroutinefunction(func)
+            if len(self._is_async) < self.ASYNC_CACHE_SIZE:
+                self._is_async[key] = is_async
+        return self.async_to_sync(func) if is_async else func
+
+
 def create_app(test_config: Mapping | None = None) -> Flask:
     """Build the svcgen app (Flask's application-factory pattern).
 
@@ -88,7 +121,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     :returns: the app, with its database engine created and its blueprints registered.
         The schema is not created here: run ``alembic upgrade head`` first.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = SvcgenFlask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         API_TITLE="svcgen",
         API_VERSION="v1",
