@@ -109,9 +109,10 @@ def authorize() -> None:
     :raises PermissionDenied: the token's role is below the one needed.
     """
     g.token = None
-    if request.routing_exception is not None:
+    asked = request._get_current_object()  # one context lookup, not one per use
+    if asked.routing_exception is not None:
         return  # no such route or method: answer 404 / 405, with or without a token
-    method, path = request.method, request.path
+    method, path = asked.method, asked.path
     if method == "OPTIONS" or is_open(path):
         return  # never needs a token, and one sent is not checked
     reads_required = current_app.config.get("AUTH_READS") == "required"

@@ -63,19 +63,23 @@ _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OP
 
 
 def _start() -> None:
-    g.request_started = time.perf_counter()
+    now = time.perf_counter()
     given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if _SANE_ID.fullmatch(given) else os.urandom(16).hex()
+    state = g._get_current_object()  # one context lookup, not one per use
+    state.request_started = now
+    state.request_id = given if _SANE_ID.fullmatch(given) else os.urandom(16).hex()
 
 
 def _finish(response: Response) -> Response:
-    started = g.pop("request_started", None)
-    request_id = g.get("request_id") or os.urandom(16).hex()
+    state = g._get_current_object()  # one context lookup, not one per use
+    started = state.pop("request_started", None)
+    request_id = state.get("request_id") or os.urandom(16).hex()
     response.headers["X-Request-ID"] = request_id
     if started is None:  # a before_request hook failed before ours ran
         return response
     seconds = time.perf_counter() - started
-    rule, method, status = request.url_rule, request.method, response.status_code
+    asked = request._get_current_object()
+    rule, method, status = asked.url_rule, asked.method, response.status_code
     route = rule.rule if rule is not None else UNMATCHED
     count, latency = metrics.request_series(
         method if method in _KNOWN_METHODS else "other", route, status
@@ -87,7 +91,7 @@ def _finish(response: Response) -> Response:
             "request",
             extra={
                 "method": method,
-                "path": request.path,
+                "path": asked.path,
                 "route": route,
                 "status": status,
                 "duration_ms": round(seconds * 1000, 3),

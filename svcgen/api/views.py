@@ -49,11 +49,12 @@ def conditional(response: Response, etag: str) -> Response:
     :raises PreconditionFailed: ``If-Match`` names another tag.
     """
     response.set_etag(etag)
-    if request.method not in ("GET", "HEAD"):
+    asked = request._get_current_object()  # one context lookup, not one per use
+    if asked.method not in ("GET", "HEAD"):
         return response
-    if "If-Match" in request.headers and not request.if_match.contains(etag):
+    if "If-Match" in asked.headers and not asked.if_match.contains(etag):
         raise PreconditionFailed(f'this answer\'s ETag is "{etag}", which If-Match does not name')
-    if request.if_none_match.contains_weak(etag):
+    if asked.if_none_match.contains_weak(etag):
         response.status_code = 304
     return response
 
@@ -165,8 +166,9 @@ def current_view(current: CurrentRevision) -> Response:
         names its ETag (:func:`conditional`).
     :raises PreconditionFailed: ``If-Match`` names another ETag.
     """
-    provider = current_app.json  # the bytes are its: one app's, in debug mode indented
-    key = (current, tuple(current_app.config["NODE_PORT_RANGE"]), provider, current_app.debug)
+    app = current_app._get_current_object()  # one context lookup, not one per use
+    provider = app.json  # the bytes are its: one app's, in debug mode indented
+    key = (current, tuple(app.config["NODE_PORT_RANGE"]), provider, app.debug)
     found = _views.get(key)
     if found is None:
         stored = current.stored()
