@@ -219,6 +219,23 @@ def error_responses(blp, *codes: int):
     return decorator
 
 
+def doc(blp, **notes):
+    """``@blp.doc(**notes)``: the same OpenAPI notes, without the wrapper flask-smorest
+    puts around the view to carry them (it only calls the view, after asking Flask
+    whether it is ``async``, on every request; see :func:`error_responses`).
+
+    :param blp: the view's blueprint.
+    :param notes: what ``blp.doc`` takes, e.g. ``responses=...``, ``parameters=...``.
+    :returns: a decorator returning the view itself, its ``_apidoc`` updated.
+    """
+
+    def decorator(func):
+        func._apidoc = blp.doc(**notes)(func)._apidoc
+        return func
+
+    return decorator
+
+
 #: The precondition headers of a ``GET`` that :func:`svcgen.api.views.conditional`
 #: answers; :class:`CommonResponses` adds them to every operation that documents a 304.
 CONDITIONAL_HEADERS = [
@@ -240,7 +257,7 @@ CONDITIONAL_HEADERS = [
     },
 ]
 
-#: ``@blp.doc(**CONDITIONAL_GET)``: the 304 of a ``GET`` that
+#: ``@doc(blp, **CONDITIONAL_GET)``: the 304 of a ``GET`` that
 #: :func:`svcgen.api.views.conditional` answers (pair it with ``error_responses(blp, 412)``).
 CONDITIONAL_GET = {
     "responses": {304: {"description": "Not Modified: If-None-Match names the current ETag"}},

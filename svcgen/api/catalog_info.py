@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..catalog import catalog_entities, dump_catalog
-from .apidoc import error_responses
+from .apidoc import doc, error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
 
@@ -22,7 +22,7 @@ class CatalogInfo(MethodView):
     """The Backstage entities of a revision."""
 
     @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
-    @blp.doc(responses={200: {"content": CATALOG_CONTENT}})
+    @doc(blp, responses={200: {"content": CATALOG_CONTENT}})
     @blp.response(
         200,
         content_type="application/yaml",

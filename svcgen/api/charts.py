@@ -11,7 +11,14 @@ from flask_smorest import Blueprint
 
 from .. import history
 from ..package import archive_files
-from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, ETAG_HEADER, FILES_CONTENT, error_responses
+from .apidoc import (
+    ARCHIVE_CONTENT,
+    CONDITIONAL_GET,
+    ETAG_HEADER,
+    FILES_CONTENT,
+    doc,
+    error_responses,
+)
 from .queries import query_arguments
 from .schemas import RevisionArgsSchema
 from .storage import reader
@@ -29,8 +36,8 @@ class Chart(MethodView):
     """The chart archive of a revision."""
 
     @query_arguments(blp, RevisionArgsSchema())
-    @blp.doc(**CONDITIONAL_GET)
-    @blp.doc(responses={200: {"content": ARCHIVE_CONTENT}})
+    @doc(blp, **CONDITIONAL_GET)
+    @doc(blp, responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(
         200,
         content_type="application/gzip",
@@ -49,7 +56,7 @@ class ChartFiles(MethodView):
     """The chart's files, for previews."""
 
     @query_arguments(blp, RevisionArgsSchema())
-    @blp.doc(responses={200: {"content": FILES_CONTENT}})
+    @doc(blp, responses={200: {"content": FILES_CONTENT}})
     @blp.response(200, description="{path relative to the chart root: text}")
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import ServiceUnavailable
 
 from ..diagram import DotNotInstalled, topology_svg
-from .apidoc import CONDITIONAL_GET, error_responses
+from .apidoc import CONDITIONAL_GET, doc, error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
 from .views import conditional
@@ -26,8 +26,8 @@ class Diagram(MethodView):
     """The picture of a revision."""
 
     @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
-    @blp.doc(**CONDITIONAL_GET)
-    @blp.doc(responses={200: {"content": SVG_CONTENT}})
+    @doc(blp, **CONDITIONAL_GET)
+    @doc(blp, responses={200: {"content": SVG_CONTENT}})
     @blp.response(
         200,
         content_type="image/svg+xml",

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..topology import chart_version_for
-from .apidoc import ARCHIVE_CONTENT, DOCUMENT_BODY, ETAG_HEADER, error_responses
+from .apidoc import ARCHIVE_CONTENT, DOCUMENT_BODY, ETAG_HEADER, doc, error_responses
 from .bodies import read_valid_document
 from .schemas import ValidationResultSchema
 from .views import chart_response
@@ -18,7 +18,7 @@ blp = Blueprint("documents", __name__, description="Validate or render without s
 class Validate(MethodView):
     """Validation only."""
 
-    @blp.doc(requestBody=DOCUMENT_BODY)
+    @doc(blp, requestBody=DOCUMENT_BODY)
     @blp.response(200, ValidationResultSchema)
     @error_responses(blp, 400, 413, 415, 422)
     def post(self):
@@ -31,7 +31,7 @@ class Validate(MethodView):
 class Render(MethodView):
     """Rendering only."""
 
-    @blp.doc(requestBody=DOCUMENT_BODY, responses={200: {"content": ARCHIVE_CONTENT}})
+    @doc(blp, requestBody=DOCUMENT_BODY, responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(
         200,
         content_type="application/gzip",

@@ -21,7 +21,7 @@ from flask_smorest import Blueprint
 from .. import history
 from ..errors import TopologyNotFound
 from ..helmindex import build_index
-from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, error_responses
+from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, doc, error_responses
 from .storage import open_session, reader
 from .views import archive_response, conditional
 
@@ -90,8 +90,8 @@ def index_cache() -> IndexCache:
 class Index(MethodView):
     """The repository index."""
 
-    @blp.doc(**CONDITIONAL_GET)
-    @blp.doc(responses={200: {"content": _INDEX_CONTENT}})
+    @doc(blp, **CONDITIONAL_GET)
+    @doc(blp, responses={200: {"content": _INDEX_CONTENT}})
     @blp.response(200, content_type="application/yaml", description="Helm's index.yaml")
     @error_responses(blp, 412)
     def get(self):
@@ -104,8 +104,8 @@ class Index(MethodView):
 class Archive(MethodView):
     """One chart archive."""
 
-    @blp.doc(**CONDITIONAL_GET)
-    @blp.doc(responses={200: {"content": ARCHIVE_CONTENT}})
+    @doc(blp, **CONDITIONAL_GET)
+    @doc(blp, responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(200, content_type="application/gzip", description="<name>-<version>.tgz")
     @error_responses(blp, 404, 412)
     def get(self, filename: str):

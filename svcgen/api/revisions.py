@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import repository
-from .apidoc import ETAG_HEADER, STORED_CONTENT, error_responses
+from .apidoc import ETAG_HEADER, STORED_CONTENT, doc, error_responses
 from .schemas import MAX_REVISION, RevisionListSchema
 from .storage import open_session
 from .views import etag_header, revision_detail, timestamp
@@ -41,7 +41,7 @@ class Revisions(MethodView):
 class Revision(MethodView):
     """One revision, as stored."""
 
-    @blp.doc(responses={200: {"content": STORED_CONTENT}})
+    @doc(blp, responses={200: {"content": STORED_CONTENT}})
     @blp.response(
         200,
         description="The revision's document, plus createdBy (the name of the token "

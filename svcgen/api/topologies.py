@@ -9,7 +9,14 @@ from werkzeug.exceptions import PreconditionRequired
 
 from .. import history, metrics, repository
 from ..package import chart_filename, prepared
-from .apidoc import CONDITIONAL_GET, DOCUMENT_BODY, ETAG_HEADER, STORED_CONTENT, error_responses
+from .apidoc import (
+    CONDITIONAL_GET,
+    DOCUMENT_BODY,
+    ETAG_HEADER,
+    STORED_CONTENT,
+    doc,
+    error_responses,
+)
 from .auth import current_token_name
 from .bodies import read_valid_document
 from .queries import query_arguments
@@ -89,7 +96,7 @@ class Topologies(MethodView):
             "totalPages": (total + page_size - 1) // page_size,
         }
 
-    @blp.doc(requestBody=DOCUMENT_BODY, responses={201: {"content": STORED_CONTENT}})
+    @doc(blp, requestBody=DOCUMENT_BODY, responses={201: {"content": STORED_CONTENT}})
     @blp.response(201, description="Stored as revision 1", headers=ETAG_HEADER)
     @error_responses(blp, 400, 409, 413, 415, 422)
     def post(self):
@@ -110,15 +117,16 @@ class Topologies(MethodView):
 class Topology(MethodView):
     """One topology, at its current revision."""
 
-    @blp.doc(**CONDITIONAL_GET)
-    @blp.doc(responses={200: {"content": STORED_CONTENT}})
+    @doc(blp, **CONDITIONAL_GET)
+    @doc(blp, responses={200: {"content": STORED_CONTENT}})
     @blp.response(200, description="The current revision", headers=ETAG_HEADER)
     @error_responses(blp, 404, 412)
     def get(self, name: str):
         """Read a topology's current document"""
         return current_view(history.get_current(reader(), name))  # one query, no ORM
 
-    @blp.doc(
+    @doc(
+        blp,
         requestBody=DOCUMENT_BODY,
         parameters=[_IF_MATCH],
         responses={200: {"content": STORED_CONTENT}},
@@ -155,7 +163,7 @@ class Topology(MethodView):
         remember_warnings(stored.revision.etag, validated.warnings)
         return topology_view(stored), etag_header(stored.revision)
 
-    @blp.doc(parameters=[_IF_MATCH])
+    @doc(blp, parameters=[_IF_MATCH])
     @blp.response(200, DeletedSchema, description="Deleted with all its revisions and charts")
     @error_responses(blp, 404, 412, 428)
     def delete(self, name: str):

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..schema_export import topology_json_schema
+from .apidoc import doc
 
 #: The media type of a JSON Schema (draft 2020-12, section 14.2).
 MEDIA_TYPE = "application/schema+json"
@@ -29,7 +30,7 @@ _CONTENT = {
 class TopologyJsonSchema(MethodView):
     """The schema document."""
 
-    @blp.doc(responses={200: {"content": _CONTENT}})
+    @doc(blp, responses={200: {"content": _CONTENT}})
     @blp.response(200, content_type=MEDIA_TYPE, description="draft 2020-12, $id its own URL")
     def get(self):
         """The JSON Schema of a topology document (draft 2020-12)"""
