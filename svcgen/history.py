@@ -377,11 +377,12 @@ def _find(
     return stored_revision(*found), found[1]
 
 
+_TOPOLOGY_ID = PreparedRead(select(Topology.id).where(Topology.name == bindparam("name")))
+
+
 def _not_found(session: Reader, name: str, number: int | None):
-    """:raises TopologyNotFound: saying whether the topology or the revision is missing."""
-    if isinstance(session, Engine):
-        with session.connect() as connection:
-            return _not_found(connection, name, number)
-    if session.scalar(select(Topology.id).where(Topology.name == name)) is None:
+    """:raises TopologyNotFound: saying whether the topology or the revision is missing
+    (asked as the read before it was, so on the engine with the same retry)."""
+    if _one(session, _TOPOLOGY_ID, {"name": name}) is None:
         raise not_found(name)
     raise TopologyNotFound(f"topology {name!r} has no revision {number}")

@@ -59,3 +59,20 @@ def test_unhashable_and_many_callables_are_still_answered():
 
 def test_the_app_is_one(app):
     assert isinstance(app, SvcgenFlask)
+
+
+def test_a_staticmethod_and_its_function_are_asked_apart():
+    """``staticmethod(f)`` has ``__func__`` but is not ``async`` when ``f`` is: each keeps
+    Flask's own answer, whichever is asked first."""
+    app = SvcgenFlask(__name__)
+
+    async def hook():
+        return 1
+
+    wrapped = staticmethod(hook)
+    assert app.ensure_sync(wrapped) is wrapped
+    try:
+        ours = ("ok", app.ensure_sync(hook) is hook)
+    except RuntimeError as exc:
+        ours = ("error", str(exc))
+    assert ours == _flask_answer(app, hook) != ("ok", True)

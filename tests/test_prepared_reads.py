@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from svcgen import history
-from svcgen.api.storage import engine, open_session
+from svcgen.api.storage import engine, open_session, reader
 from svcgen.db import PreparedRead, make_engine, make_read_engine
 from svcgen.errors import TopologyNotFound
 from svcgen.models import Topology
@@ -152,3 +152,33 @@ def test_sqlite_reads_on_the_engine_itself(tmp_path):
         assert make_read_engine(engine_) is engine_
     finally:
         engine_.dispose()
+
+
+@pytest.mark.postgres
+def test_a_missing_revision_is_a_404_when_the_next_pooled_connection_is_dead(
+    make_app, postgres_url, shop
+):
+    """The read that tells a missing topology from a missing revision runs on the read
+    engine too, with the same retry: a dropped connection is never a 503 there."""
+    with create_engine(postgres_url, poolclass=NullPool).begin() as connection:
+        connection.execute(text("TRUNCATE topology, revision RESTART IDENTITY CASCADE"))
+    app = make_app(DATABASE_URL=postgres_url)
+    client = app.test_client()
+    assert client.post("/api/v1/topologies", json=shop).status_code == 201
+    with app.app_context():
+        read_engine = reader()
+        first, second = read_engine.raw_connection(), read_engine.raw_connection()
+        doomed = second.dbapi_connection.info.backend_pid
+        first.close()
+        second.close()  # the pool hands out `first`, then `second`
+    admin = create_engine(postgres_url, poolclass=NullPool)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": doomed})
+    finally:
+        admin.dispose()
+    answer = client.get("/api/v1/topologies/shop/chart?revision=7", headers={})
+    assert (answer.status_code, answer.json["message"]) == (
+        404,
+        "topology 'shop' has no revision 7",
+    )

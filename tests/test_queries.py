@@ -16,7 +16,7 @@ def test_no_query_string_is_the_schemas_defaults(client, shop):
     assert client.put(f"{BASE}/shop", json=shop).status_code == 200
     current = client.get(f"{BASE}/shop/chart")
     assert current.headers["Content-Disposition"].endswith("shop-0.2.0.tgz")
-    for query in ("?", "?unknown=1", "?revision=2"):  # through webargs
+    for query in ("?", "?unknown=1", "?revision=2"):  # "?" is no query string; the others: webargs
         assert client.get(f"{BASE}/shop/chart{query}").data == current.data, query
     older = client.get(f"{BASE}/shop/chart?revision=1")
     assert older.headers["Content-Disposition"].endswith("shop-0.1.0.tgz")

@@ -92,7 +92,9 @@ class SvcgenFlask(Flask):
 
     def ensure_sync(self, func: Callable) -> Callable:
         """``func`` itself, or Flask's ``async_to_sync`` of it when it is ``async``."""
-        key = getattr(func, "__func__", func)
+        key = (
+            func.__func__ if inspect.ismethod(func) else func
+        )  # a staticmethod is not its function
         try:
             is_async = self._is_async.get(key)
         except TypeError:  # an unhashable callable: asked every time, as Flask does
