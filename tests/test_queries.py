@@ -16,7 +16,7 @@ def test_no_query_string_is_the_schemas_defaults(client, shop):
     assert client.put(f"{BASE}/shop", json=shop).status_code == 200
     current = client.get(f"{BASE}/shop/chart")
     assert current.headers["Content-Disposition"].endswith("shop-0.2.0.tgz")
-    for query in ("?", "?unknown=1", "?revision=2"):  # "?" is no query string; the others: webargs
+    for query in ("?", "?revision=2"):  # "?" is no query string; "?revision=2": webargs
         assert client.get(f"{BASE}/shop/chart{query}").data == current.data, query
     older = client.get(f"{BASE}/shop/chart?revision=1")
     assert older.headers["Content-Disposition"].endswith("shop-0.1.0.tgz")
@@ -29,12 +29,47 @@ def test_no_query_string_is_the_schemas_defaults(client, shop):
     assert listed == client.get(f"{BASE}?page=1&page_size=20").json
 
 
-@pytest.mark.parametrize("query", ["?revision=0", "?revision=x", "?revision="])
-def test_a_query_string_is_still_checked(client, shop, query):
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("?revision=0", "revision", "must be from 1 to 2147483647"),
+        ("?revision=x", "revision", "must be a whole number, e.g. 2"),
+        ("?revision=", "revision", "must be a whole number, e.g. 2"),
+        ("?revision=1.5", "revision", "must be a whole number, e.g. 2"),
+        (
+            "?revison=1",
+            "revison",
+            "is not a query parameter of this path; did you mean 'revision'? It takes: revision",
+        ),
+        ("?_=123", "_", "is not a query parameter of this path. It takes: revision"),
+    ],
+)
+def test_a_query_string_is_still_checked(client, shop, query, field, message):
+    """A typo in a parameter is a 422 naming the right one, never the current chart
+    when an older one was asked for."""
     assert client.post(BASE, json=shop).status_code == 201
     refused = client.get(f"{BASE}/shop/chart{query}")
     assert refused.status_code == 422
-    assert [e["field"] for e in refused.json["errors"]] == ["revision"]
+    assert [(e["field"], e["message"]) for e in refused.json["errors"]] == [(field, message)]
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        (f"{BASE}?pagesize=5", "pagesize", "did you mean 'page_size'? It takes: page, page_size"),
+        (f"{BASE}?page_size=101", "page_size", "must be from 1 to 100"),
+        (f"{BASE}/shop/diff?from=1", "to", "is required"),
+        (f"{BASE}/shop/diff?from=1&to=2&too=3", "too", "It takes: from, to"),
+        (f"{BASE}/shop/diagram.svg?rev=1", "rev", "It takes: revision"),
+        (f"{BASE}/shop/catalog-info.yaml?revisions=1", "revisions", "did you mean 'revision'"),
+    ],
+)
+def test_every_query_names_what_is_wrong(client, shop, path, field, message):
+    assert client.post(BASE, json=shop).status_code == 201
+    refused = client.get(path)
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    (error,) = refused.json["errors"]
+    assert error["field"] == field and message in error["message"]
 
 
 def test_the_arguments_are_still_documented(client):

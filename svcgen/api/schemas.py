@@ -11,6 +11,9 @@ every request.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
+
 import marshmallow as ma
 from marshmallow import fields
 
@@ -102,30 +105,60 @@ MAX_PAGE = 1_000_000
 MAX_REVISION = 2**31 - 1
 
 
-class ListArgsSchema(ma.Schema):
+def _whole(low: int, high: int, **kwargs) -> fields.Integer:
+    """A query parameter that is a whole number from ``low`` to ``high``, with
+    messages a person can act on."""
+    return fields.Integer(
+        validate=ma.validate.Range(min=low, max=high, error=f"must be from {low} to {high}"),
+        error_messages={
+            "invalid": "must be a whole number, e.g. 2",
+            "required": "is required",
+        },
+        **kwargs,
+    )
+
+
+class QueryArgsSchema(ma.Schema):
+    """Query parameters: a name the path does not take is a 422 naming the nearest one
+    it does (``?revison=1`` must not quietly answer the current revision, as a typo in
+    a document is never dropped either)."""
+
+    @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _reject_unknown(self, data, original_data, **kwargs):
+        if not isinstance(original_data, Mapping):
+            return
+        known = sorted(field.data_key or name for name, field in self.load_fields.items())
+        errors = {}
+        for key in original_data:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else "."
+                errors[key] = [
+                    f"is not a query parameter of this path{hint} "
+                    f"It takes: {', '.join(known) or 'none'}"
+                ]
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class ListArgsSchema(QueryArgsSchema):
     """Query parameters of ``GET /topologies``."""
 
-    page = fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-    page_size = fields.Integer(
-        load_default=DEFAULT_PAGE_SIZE, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE)
-    )
+    page = _whole(1, MAX_PAGE, load_default=1)
+    page_size = _whole(1, MAX_PAGE_SIZE, load_default=DEFAULT_PAGE_SIZE)
 
 
-class RevisionArgsSchema(ma.Schema):
+class RevisionArgsSchema(QueryArgsSchema):
     """Query parameter ``revision``: an older revision than the current one."""
 
-    revision = fields.Integer(
-        load_default=None, validate=ma.validate.Range(min=1, max=MAX_REVISION)
-    )
+    revision = _whole(1, MAX_REVISION, load_default=None)
 
 
-class DiffArgsSchema(ma.Schema):
+class DiffArgsSchema(QueryArgsSchema):
     """Query parameters of ``GET /topologies/{name}/diff``: two revision numbers."""
 
-    from_ = fields.Integer(
-        data_key="from", required=True, validate=ma.validate.Range(min=1, max=MAX_REVISION)
-    )
-    to = fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_REVISION))
+    from_ = _whole(1, MAX_REVISION, data_key="from", required=True)
+    to = _whole(1, MAX_REVISION, required=True)
 
 
 class DeletedItemSchema(ma.Schema):
