@@ -25,7 +25,9 @@ def query_arguments(blp: Blueprint, schema: ma.Schema) -> Callable:
 
     :param blp: the view's blueprint.
     :param schema: an argument schema instance; when ``schema.load({})`` fails (a
-        required argument), every request goes through webargs.
+        required argument), every request goes through webargs. Its defaults are
+        loaded once and shared by every request, so they must be values no view
+        changes and no clock decides (``None``, numbers, strings), as svcgen's are.
     :returns: a decorator for a view method.
     """
     parse = blp.arguments(schema, location="query", as_kwargs=True)
