@@ -177,7 +177,7 @@ def test_a_missing_revision_is_a_404_when_the_next_pooled_connection_is_dead(
             connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": doomed})
     finally:
         admin.dispose()
-    answer = client.get("/api/v1/topologies/shop/chart?revision=7", headers={})
+    answer = client.get("/api/v1/topologies/shop/chart?revision=7")
     assert (answer.status_code, answer.json["message"]) == (
         404,
         "topology 'shop' has no revision 7",

@@ -36,6 +36,10 @@ def test_no_query_string_is_the_schemas_defaults(client, shop):
         ("?revision=x", "revision", "must be a whole number, e.g. 2"),
         ("?revision=", "revision", "must be a whole number, e.g. 2"),
         ("?revision=1.5", "revision", "must be a whole number, e.g. 2"),
+        ("?revision=1_0", "revision", "must be a whole number, e.g. 2"),  # int() reads 10
+        ("?revision=%EF%BC%91", "revision", "must be a whole number, e.g. 2"),  # fullwidth 1
+        ("?revision=+1", "revision", "must be a whole number, e.g. 2"),
+        ("?revision=%201", "revision", "must be a whole number, e.g. 2"),
         (
             "?revison=1",
             "revison",

@@ -105,10 +105,21 @@ MAX_PAGE = 1_000_000
 MAX_REVISION = 2**31 - 1
 
 
+class QueryInteger(fields.Integer):
+    """A whole number written in ASCII digits only: Python's ``int`` also reads
+    ``1_0`` (10), ``+5``, `` 5`` and other scripts' digits (``１``), which a URL
+    should not mean."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _whole(low: int, high: int, **kwargs) -> fields.Integer:
     """A query parameter that is a whole number from ``low`` to ``high``, with
     messages a person can act on."""
-    return fields.Integer(
+    return QueryInteger(
         validate=ma.validate.Range(min=low, max=high, error=f"must be from {low} to {high}"),
         error_messages={
             "invalid": "must be a whole number, e.g. 2",
