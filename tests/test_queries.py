@@ -33,19 +33,30 @@ def test_no_query_string_is_the_schemas_defaults(client, shop):
     ("query", "field", "message"),
     [
         ("?revision=0", "revision", "must be from 1 to 2147483647"),
-        ("?revision=x", "revision", "must be a whole number, e.g. 2"),
-        ("?revision=", "revision", "must be a whole number, e.g. 2"),
-        ("?revision=1.5", "revision", "must be a whole number, e.g. 2"),
-        ("?revision=1_0", "revision", "must be a whole number, e.g. 2"),  # int() reads 10
-        ("?revision=%EF%BC%91", "revision", "must be a whole number, e.g. 2"),  # fullwidth 1
-        ("?revision=+1", "revision", "must be a whole number, e.g. 2"),
-        ("?revision=%201", "revision", "must be a whole number, e.g. 2"),
+        ("?revision=x", "revision", "must be a whole number from 1 to 2147483647"),
+        ("?revision=", "revision", "must be a whole number from 1 to 2147483647"),
+        ("?revision=1.5", "revision", "must be a whole number from 1 to 2147483647"),
+        (
+            "?revision=1_0",
+            "revision",
+            "must be a whole number from 1 to 2147483647",
+        ),  # int() reads 10
+        (
+            "?revision=%EF%BC%91",
+            "revision",
+            "must be a whole number from 1 to 2147483647",
+        ),  # fullwidth 1
+        ("?revision=+1", "revision", "must be a whole number from 1 to 2147483647"),
+        ("?revision=%201", "revision", "must be a whole number from 1 to 2147483647"),
         (
             "?revison=1",
             "revison",
             "is not a query parameter of this path; did you mean 'revision'? It takes: revision",
         ),
         ("?_=123", "_", "is not a query parameter of this path. It takes: revision"),
+        ("?revision=-1", "revision", "must be a whole number from 1 to 2147483647"),
+        ("?revision=1&revision=2", "revision", "is given 2 times: give it once"),
+        ("?revision=1&revision=x", "revision", "is given 2 times: give it once"),
     ],
 )
 def test_a_query_string_is_still_checked(client, shop, query, field, message):
@@ -87,3 +98,52 @@ def test_the_arguments_are_still_documented(client):
         query = [p["name"] for p in parameters if p["in"] == "query"]
         assert query == names, path
         assert "422" in paths[path][method]["responses"], path
+
+
+TAKE_NONE = [
+    ("GET", f"{BASE}/shop"),
+    ("PUT", f"{BASE}/shop"),
+    ("DELETE", f"{BASE}/shop"),
+    ("POST", BASE),
+    ("GET", f"{BASE}/shop/revisions"),
+    ("GET", f"{BASE}/shop/revisions/1"),
+    ("POST", "/api/v1/validate"),
+    ("POST", "/api/v1/render"),
+    ("GET", "/api/v1/tokens"),
+    ("GET", "/charts/index.yaml"),
+    ("GET", "/charts/shop-0.1.0.tgz"),
+    ("GET", "/schema/topology.json"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), TAKE_NONE)
+def test_an_operation_that_takes_no_query_refuses_one(client, shop, method, path):
+    """``GET /topologies/shop?revision=1`` must not answer the current revision, nor
+    ``POST /topologies?dryRun=true`` store: a 422 naming each parameter, nothing done."""
+    assert client.post(BASE, json={**shop, "name": "other"}).status_code == 201
+    if path != BASE:
+        assert client.post(BASE, json=shop).status_code == 201
+    body = shop if method in ("POST", "PUT") else None
+    refused = client.open(f"{path}?revision=1&dryRun=true&revision=2", method=method, json=body)
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    assert [(e["field"], e["message"]) for e in refused.json["errors"]] == [
+        ("revision", "is not a query parameter of this path: it takes none"),
+        ("dryRun", "is not a query parameter of this path: it takes none"),
+    ]
+    names = [t["name"] for t in client.get(BASE).json["items"]]
+    assert sorted(names) == (["other"] if path == BASE else ["other", "shop"])
+    if path != BASE:  # nothing replaced or deleted either
+        history = client.get(f"{BASE}/shop/revisions").json["items"]
+        assert [r["revision"] for r in history] == [1]
+
+
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/readyz", "/metrics", "/", "/api/docs", "/api/openapi.json"]
+)
+def test_probes_pages_and_docs_keep_the_webs_manners(client, path):
+    assert client.get(f"{path}?cache=bust").status_code == 200
+
+
+def test_a_token_is_asked_for_before_the_query(make_app, database_url, shop):
+    client = make_app(DATABASE_URL=database_url).test_client(token=None)
+    assert client.post(f"{BASE}?dryRun=true", json=shop).status_code == 401

@@ -41,6 +41,7 @@ from . import (
     helmrepo,
     limits,
     observe,
+    queries,
     revisions,
     security,
     settings,
@@ -151,6 +152,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     limits.init_app(app)  # before auth: failed logins count against the address
     auth.init_app(app)
     cors.init_app(app)
+    queries.init_app(app)  # after auth: a 401 or 403 comes first
     helmrepo.init_app(app)
     docs.init_app(app)
     api = SvcgenApi(app)

@@ -24,6 +24,7 @@ from flask_smorest import Api
 from ..schema_export import openapi_components
 from . import examples
 from .otherpaths import document_other_paths
+from .queries import API_PATHS
 from .schemas import ErrorSchema
 
 #: The media types a topology document may be sent as; anything else is a 415.
@@ -120,12 +121,15 @@ class CommonResponses(BasePlugin):
     """apispec plugin: what every operation and error response of svcgen shares."""
 
     def operation_helper(self, path=None, operations=None, **kwargs):
-        """Add a 405 to each operation, ``Location`` to a 201, ``Content-Disposition``
-        to a chart archive, and the precondition headers (:data:`CONDITIONAL_HEADERS`)
-        to an operation that answers 304."""
+        """Add a 405 to each operation, a 422 to each of the API's (a query parameter
+        it does not take: :mod:`svcgen.api.queries`), ``Location`` to a 201,
+        ``Content-Disposition`` to a chart archive, and the precondition headers
+        (:data:`CONDITIONAL_HEADERS`) to an operation that answers 304."""
         for operation in (operations or {}).values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("405", "METHOD_NOT_ALLOWED")
+            if path in API_PATHS:  # a query parameter the operation does not take
+                responses.setdefault("422", "UNPROCESSABLE_ENTITY")
             if "304" in {str(code) for code in responses}:
                 operation.setdefault("parameters", []).extend(copy.deepcopy(CONDITIONAL_HEADERS))
             for code, response in responses.items():

@@ -122,7 +122,7 @@ def _whole(low: int, high: int, **kwargs) -> fields.Integer:
     return QueryInteger(
         validate=ma.validate.Range(min=low, max=high, error=f"must be from {low} to {high}"),
         error_messages={
-            "invalid": "must be a whole number, e.g. 2",
+            "invalid": f"must be a whole number from {low} to {high}",
             "required": "is required",
         },
         **kwargs,
@@ -141,7 +141,10 @@ class QueryArgsSchema(ma.Schema):
         known = sorted(field.data_key or name for name, field in self.load_fields.items())
         errors = {}
         for key in original_data:
-            if key not in known:
+            given = len(original_data.getlist(key)) if hasattr(original_data, "getlist") else 1
+            if given > 1 and key in known:  # webargs would take the first and drop the rest
+                errors[key] = [f"is given {given} times: give it once"]
+            elif key not in known:
                 close = difflib.get_close_matches(str(key), known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else "."
                 errors[key] = [
