@@ -170,7 +170,14 @@ def test_chart_downloads_answer_if_none_match(client, shop, path):
 
 
 @pytest.mark.parametrize(
-    "path", [f"{BASE}/shop", f"{BASE}/shop/chart", "/charts/shop-0.1.0.tgz", "/charts/index.yaml"]
+    "path",
+    [
+        f"{BASE}/shop",
+        f"{BASE}/shop/revisions/1",
+        f"{BASE}/shop/chart",
+        "/charts/shop-0.1.0.tgz",
+        "/charts/index.yaml",
+    ],
 )
 def test_downloads_answer_if_match_first(client, shop, path):
     """RFC 9110 section 13.2.2: If-Match (strong comparison) before If-None-Match; a

@@ -104,7 +104,7 @@ ERRORS = {
     ("/api/v1/topologies/{name}", "get"): {304, 404, 412},
     ("/api/v1/topologies/{name}", "put"): {400, 404, 412, 413, 415, 422, 428},
     ("/api/v1/topologies/{name}", "delete"): {404, 412, 428},
-    ("/api/v1/topologies/{name}/revisions/{number}", "get"): {404},
+    ("/api/v1/topologies/{name}/revisions/{number}", "get"): {304, 404, 412},
     ("/api/v1/topologies/{name}/chart", "get"): {304, 404, 412, 422},
     ("/api/v1/topologies/{name}/diagram.svg", "get"): {304, 404, 412, 422, 503},
     ("/charts/index.yaml", "get"): {304, 412},
@@ -126,7 +126,7 @@ def test_errors_where_they_apply(spec, where, codes):
 
 
 def test_conditional_gets_document_their_headers(spec):
-    assert len(CONDITIONAL) == 5
+    assert len(CONDITIONAL) == 6
     for path, method in CONDITIONAL:
         operation = spec["paths"][path][method]
         headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]

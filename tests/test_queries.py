@@ -77,6 +77,7 @@ def test_a_query_string_is_still_checked(client, shop, query, field, message):
         (f"{BASE}/shop/diff?from=1&to=2&too=3", "too", "It takes: from, to"),
         (f"{BASE}/shop/diagram.svg?rev=1", "rev", "It takes: revision"),
         (f"{BASE}/shop/catalog-info.yaml?revisions=1", "revisions", "did you mean 'revision'"),
+        (f"{BASE}/shop/chart?REVISION=1", "REVISION", "did you mean 'revision'"),
     ],
 )
 def test_every_query_names_what_is_wrong(client, shop, path, field, message):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import repository
-from .apidoc import ETAG_HEADER, STORED_CONTENT, doc, error_responses
+from .apidoc import CONDITIONAL_GET, ETAG_HEADER, STORED_CONTENT, doc, error_responses
 from .schemas import MAX_REVISION, RevisionListSchema
 from .storage import open_session
-from .views import etag_header, revision_detail, timestamp
+from .views import conditional, revision_detail, timestamp
 
 blp = Blueprint("revisions", __name__, description="Every stored change of a topology.")
 
@@ -41,6 +42,7 @@ class Revisions(MethodView):
 class Revision(MethodView):
     """One revision, as stored."""
 
+    @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": STORED_CONTENT}})
     @blp.response(
         200,
@@ -48,9 +50,9 @@ class Revision(MethodView):
         "that stored it; null for revisions stored without one)",
         headers=ETAG_HEADER,
     )
-    @error_responses(blp, 404)
+    @error_responses(blp, 404, 412)
     def get(self, name: str, number: int):
         """Read one revision of a topology"""
         with open_session() as session, session.begin():
             found = repository.get_revision(session, name, number)
-        return revision_detail(found), etag_header(found)
+        return conditional(jsonify(revision_detail(found)), found.etag)

@@ -145,7 +145,7 @@ class QueryArgsSchema(ma.Schema):
             if given > 1 and key in known:  # webargs would take the first and drop the rest
                 errors[key] = [f"is given {given} times: give it once"]
             elif key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
+                close = difflib.get_close_matches(str(key).lower(), known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else "."
                 errors[key] = [
                     f"is not a query parameter of this path{hint} "
