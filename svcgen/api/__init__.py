@@ -2,7 +2,9 @@
 
 Modules, one concern each: ``errors`` (every exception to a JSON response, in
 one place), ``bodies`` (request bodies: content type, parsing, validation),
-``storage`` (the database session of a request), ``schemas``, ``apidoc``,
+``storage`` (the database session of a request, and the engine of one-query
+reads), ``queries`` (query arguments: parsed only when there are some, refused where
+an operation takes none), ``schemas``, ``apidoc``,
 ``examples``, ``otherpaths`` and ``authdoc`` (the OpenAPI document), ``docs`` (the offline Swagger UI at ``/api/docs``), ``views`` (response bodies and chart downloads), and the
 blueprints ``topologies``, ``revisions``, ``charts``, ``diffs``, ``documents``
 (validate and render without storing), ``helmrepo`` (``/charts``, a Helm chart
