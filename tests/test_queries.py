@@ -138,6 +138,20 @@ def test_an_operation_that_takes_no_query_refuses_one(client, shop, method, path
         assert [r["revision"] for r in history] == [1]
 
 
+def test_the_message_alone_names_the_parameter(client):
+    """A client that shows only ``message`` still tells the person which parameter."""
+    refused = client.get(f"{BASE}?pagesize=5&page=x")
+    assert refused.json["message"] == (
+        "invalid request parameter 'page': must be a whole number from 1 to 1000000 (and 1 more)"
+    )
+    assert [e["field"] for e in refused.json["errors"]] == ["page", "pagesize"]
+    alone = client.get(f"{BASE}/shop?x=1").json["message"]
+    assert (
+        alone
+        == "invalid request parameter 'x': is not a query parameter of this path: it takes none"
+    )
+
+
 @pytest.mark.parametrize(
     "path", ["/healthz", "/readyz", "/metrics", "/", "/api/docs", "/api/openapi.json"]
 )
