@@ -15,7 +15,6 @@ connection of several gunicorn workers at boot races and fails now and then.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -132,8 +131,8 @@ class PreparedRead:
                     f"bound parameter {bind.key!r} is {bind.type!r}, not a String or Integer"
                 )
         self.statement = statement
+        # Two threads may compile the same SQL at once; either result is the same.
         self._compiled: dict[tuple, tuple[str, tuple[str, ...] | None, list[Callable | None]]] = {}
-        self._lock = threading.Lock()
 
     def _for(self, engine: Engine) -> tuple[str, tuple[str, ...] | None, list[Callable | None]]:
         dialect = engine.dialect
@@ -146,9 +145,7 @@ class PreparedRead:
                 column.type.dialect_impl(dialect).result_processor(dialect, None)
                 for column in self.statement.selected_columns
             ]
-            found = (compiled.string, order, processors)
-            with self._lock:
-                self._compiled[key] = found
+            found = self._compiled[key] = (compiled.string, order, processors)
         return found
 
     def one_or_none(self, engine: Engine, params: Mapping[str, Any]) -> tuple | None:

@@ -157,6 +157,13 @@ def _chart_text(value: str) -> list[str]:
     ]
 
 
+def did_you_mean(key: str, known: list[str]) -> str:
+    """The end of a sentence about an unknown name: ``"; did you mean 'x'?"`` naming
+    the nearest of ``known`` (difflib), or ``"."`` when none is near."""
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"; did you mean '{close[0]}'?" if close else "."
+
+
 class StrictSchema(Schema):
     """A schema that refuses unknown fields, naming the nearest known one."""
 
@@ -173,8 +180,7 @@ class StrictSchema(Schema):
         errors = {}
         for key in original_data:
             if key not in self.load_fields:
-                close = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else "."
+                hint = did_you_mean(str(key), known)
                 errors[key] = [f"is not a known field here{hint} Known fields: {', '.join(known)}"]
         if errors:
             raise ValidationError(errors)

@@ -95,9 +95,8 @@ class SvcgenFlask(Flask):
 
     def ensure_sync(self, func: Callable) -> Callable:
         """``func`` itself, or Flask's ``async_to_sync`` of it when it is ``async``."""
-        key = (
-            func.__func__ if inspect.ismethod(func) else func
-        )  # a staticmethod is not its function
+        # A bound method is its function; a staticmethod object is not (nor as async).
+        key = func.__func__ if inspect.ismethod(func) else func
         try:
             is_async = self._is_async.get(key)
         except TypeError:  # an unhashable callable: asked every time, as Flask does

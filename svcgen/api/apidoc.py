@@ -124,14 +124,15 @@ class CommonResponses(BasePlugin):
         """Add a 405 to each operation, a 422 to each of the API's (a query parameter
         it does not take: :mod:`svcgen.api.queries`), ``Location`` to a 201,
         ``Content-Disposition`` to a chart archive, and the precondition headers
-        (:data:`CONDITIONAL_HEADERS`) to an operation that answers 304."""
+        (:data:`CONDITIONAL_HEADERS`) and their 412 to an operation that answers 304."""
         for operation in (operations or {}).values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("405", "METHOD_NOT_ALLOWED")
             if path in API_PATHS:  # a query parameter the operation does not take
                 responses.setdefault("422", "UNPROCESSABLE_ENTITY")
-            if "304" in {str(code) for code in responses}:
+            if "304" in {str(code) for code in responses}:  # views.conditional answers it
                 operation.setdefault("parameters", []).extend(copy.deepcopy(CONDITIONAL_HEADERS))
+                responses.setdefault("412", "PRECONDITION_FAILED")
             for code, response in responses.items():
                 if not isinstance(response, dict):
                     continue
@@ -262,7 +263,8 @@ CONDITIONAL_HEADERS = [
 ]
 
 #: ``@doc(blp, **CONDITIONAL_GET)``: the 304 of a ``GET`` that
-#: :func:`svcgen.api.views.conditional` answers (pair it with ``error_responses(blp, 412)``).
+#: :func:`svcgen.api.views.conditional` answers (:class:`CommonResponses` adds its
+#: headers and 412).
 CONDITIONAL_GET = {
     "responses": {304: {"description": "Not Modified: If-None-Match names the current ETag"}},
 }

@@ -44,7 +44,7 @@ class Chart(MethodView):
         description="The chart, a reproducible .tgz; its ETag is the sha256 of the bytes",
         headers=ETAG_HEADER,
     )
-    @error_responses(blp, 404, 412)
+    @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
         """Download a topology's chart (the current revision, or ?revision=n)"""
         found = _chart(name, revision)

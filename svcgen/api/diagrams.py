@@ -34,7 +34,7 @@ class Diagram(MethodView):
         description="Components grouped by role inside the Kubernetes cluster, external "
         "data sources outside it, Service types and ports, an arrow per dependsOn edge",
     )
-    @error_responses(blp, 404, 412, 503)
+    @error_responses(blp, 404, 503)
     def get(self, name: str, revision: int | None):
         """A picture of a topology as SVG (the current revision, or ?revision=n)"""
         found = find_revision(name, revision)

@@ -171,11 +171,11 @@ def handle_http_exception(exc: HTTPException):
             for location in messages.values()
             for name, texts in location.items()
         ]
-        first = problems[0] if problems else None
         message = "invalid request parameters"
-        if first is not None:  # a client that shows only the message still learns what
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            message = f"invalid request parameter {shown(first.field)}: {first.message}{more}"
+        if problems:  # a client that shows only the message still learns what
+            first, more = problems[0], len(problems) - 1
+            message = f"invalid request parameter {shown(first.field)}: {first.message}"
+            message += f" (and {more} more)" if more else ""
         return error_body(code, message, problems), code, headers
     return error_body(code, message), code, headers
 

@@ -93,7 +93,6 @@ class Index(MethodView):
     @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": _INDEX_CONTENT}})
     @blp.response(200, content_type="application/yaml", description="Helm's index.yaml")
-    @error_responses(blp, 412)
     def get(self):
         """The chart repository's index.yaml: every revision's chart"""
         data, etag = index_cache().get()
@@ -107,7 +106,7 @@ class Archive(MethodView):
     @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": ARCHIVE_CONTENT}})
     @blp.response(200, content_type="application/gzip", description="<name>-<version>.tgz")
-    @error_responses(blp, 404, 412)
+    @error_responses(blp, 404)
     def get(self, filename: str):
         """A chart archive listed in the index, as stored"""
         for name, version in candidates(filename):

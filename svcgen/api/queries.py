@@ -12,7 +12,6 @@ not, goes through webargs as before, with the same errors.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 
 import marshmallow as ma
@@ -69,8 +68,8 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_unexpected_query)
 
 
+#: Per endpoint and method (two threads may work one out at once, to the same answer).
 _takes_query: dict[tuple[str, str], bool] = {}
-_lock = threading.Lock()
 
 
 def _operation_takes_query(endpoint: str, method: str) -> bool:
@@ -90,8 +89,7 @@ def _operation_takes_query(endpoint: str, method: str) -> bool:
             found = handler is None or any(
                 p.get("in") == "query" for p in notes.get("parameters", [])
             )
-        with _lock:
-            _takes_query[key] = found
+        _takes_query[key] = found
     return found
 
 

@@ -50,7 +50,7 @@ class Revision(MethodView):
         "that stored it; null for revisions stored without one)",
         headers=ETAG_HEADER,
     )
-    @error_responses(blp, 404, 412)
+    @error_responses(blp, 404)
     def get(self, name: str, number: int):
         """Read one revision of a topology"""
         with open_session() as session, session.begin():

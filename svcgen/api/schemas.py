@@ -11,11 +11,12 @@ every request.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 
 import marshmallow as ma
 from marshmallow import fields
+
+from ..schemas import did_you_mean
 
 
 class HealthSchema(ma.Schema):
@@ -145,8 +146,7 @@ class QueryArgsSchema(ma.Schema):
             if given > 1 and key in known:  # webargs would take the first and drop the rest
                 errors[key] = [f"is given {given} times: give it once"]
             elif key not in known:
-                close = difflib.get_close_matches(str(key).lower(), known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else "."
+                hint = did_you_mean(str(key).lower(), known)  # the names are lower case
                 errors[key] = [
                     f"is not a query parameter of this path{hint} "
                     f"It takes: {', '.join(known) or 'none'}"

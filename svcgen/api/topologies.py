@@ -120,7 +120,7 @@ class Topology(MethodView):
     @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": STORED_CONTENT}})
     @blp.response(200, description="The current revision", headers=ETAG_HEADER)
-    @error_responses(blp, 404, 412)
+    @error_responses(blp, 404)
     def get(self, name: str):
         """Read a topology's current document"""
         return current_view(history.get_current(reader(), name))  # one query, no ORM
