@@ -95,14 +95,17 @@ def _rounds(ours: str, base: str, *, env: dict | None = None, script: Path | Non
 
     :returns: ``(ours, base, ratios)``: each app's runs combined, and each round's ratio.
     """
+
+    def run(url: str, seconds: int) -> Load:
+        run_env = None if env is None else {**env, "BENCH_RUN": uuid.uuid4().hex[:6]}
+        return run_wrk(url, script=script, env=run_env, seconds=seconds)
+
     runs: tuple[list[Load], list[Load]] = ([], [])
     for url in (ours, base):  # warm-up, not counted: imports, caches, the first connections
-        run_env = None if env is None else {**env, "BENCH_RUN": uuid.uuid4().hex[:6]}
-        run_wrk(url, script=script, env=run_env, seconds=1)
+        run(url, 1)
     for _ in range(ROUNDS):
         for url, done in zip((ours, base), runs, strict=True):
-            run_env = None if env is None else {**env, "BENCH_RUN": uuid.uuid4().hex[:6]}
-            done.append(run_wrk(url, script=script, env=run_env, seconds=SECONDS))
+            done.append(run(url, SECONDS))
     ratios = [o.requests_per_second / b.requests_per_second for o, b in zip(*runs, strict=True)]
     return combine(runs[0]), combine(runs[1]), ratios
 

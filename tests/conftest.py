@@ -117,7 +117,7 @@ def postgres_url():
         yield url
 
 
-def _empty(url: str) -> None:
+def empty_database(url: str) -> None:
     """Empty every table of the models (a table added later is emptied too)."""
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     wipe = create_engine(url, poolclass=NullPool)
@@ -135,7 +135,7 @@ def database_url(request, tmp_path):
         migrate(url)
         return url
     url = request.getfixturevalue("postgres_url")
-    _empty(url)
+    empty_database(url)
     return url
 
 

@@ -194,6 +194,8 @@ def test_downloads_answer_if_match_first(client, shop, path):
         assert refused.json["code"] == 412 and tag.strip('"') in refused.json["message"]
     both = client.get(path, headers={"If-Match": tag, "If-None-Match": tag})
     assert (both.status_code, both.data) == (304, b"")
+    crossed = client.get(path, headers={"If-Match": '"other"', "If-None-Match": tag})
+    assert crossed.status_code == 412  # If-None-Match asked first would have given 304
     head = client.head(path, headers={"If-None-Match": tag})
     assert (head.status_code, head.data) == (304, b"")
 

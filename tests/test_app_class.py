@@ -57,8 +57,8 @@ def test_unhashable_and_many_callables_are_still_answered():
     assert len(app._is_async) == 3
 
 
-def test_the_app_is_one(app):
-    assert isinstance(app, SvcgenFlask)
+def test_the_app_is_one(make_app, tmp_path):
+    assert isinstance(make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}"), SvcgenFlask)
 
 
 def test_a_staticmethod_and_its_function_are_asked_apart():

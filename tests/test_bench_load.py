@@ -17,7 +17,8 @@ def test_runs_combine_over_their_summed_durations():
 
 def test_a_run_that_completed_nothing_adds_no_time():
     assert combine([Load(0.0, 0, 3, 0, 0.0, {})]).requests_per_second == 0.0
-    assert combine([Load(0.0, 0, 0, 0, 0.0, {}), Load(10.0, 20, 0, 0, 1.0, {})]).requests == 20
+    both = combine([Load(0.0, 0, 0, 0, 0.0, {}), Load(10.0, 20, 0, 0, 1.0, {})])
+    assert (both.requests, both.requests_per_second) == (20, 10.0)
 
 
 WRK_OUTPUT = """Running 4s test @ http://127.0.0.1:8000/healthz

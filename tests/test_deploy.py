@@ -78,16 +78,19 @@ def test_svcgen_migrates_and_connects_with_libpqs_variables():
     """What the pods do at start, with the deployment's hostless DATABASE_URL (only
     its database name changed to a throwaway one) and libpq's variables pointing at
     this machine's server: ``alembic upgrade head``, then a token is created and listed."""
+    (api,) = [c for c in _topology()["components"] if c["name"] == "api"]
+    deployed = make_url(api["env"]["DATABASE_URL"])  # what the chart's pods get
+    assert (deployed.host, deployed.password) == (None, None)
     with new_postgres_database("svcgen_deploy") as url:
         server = make_url(url)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PG")},
-            "DATABASE_URL": make_url(DATABASE_URL).set(database=server.database).render_as_string(),
+            "DATABASE_URL": deployed.set(database=server.database).render_as_string(),
             "PGHOST": server.host,
             "PGPORT": str(server.port or 5432),
             "PGUSER": server.username,
+            **({"PGPASSWORD": server.password} if server.password else {}),
         }
-        assert make_url(env["DATABASE_URL"]).host is None
         root = DEPLOY.parent
         bin_dir = Path(sys.executable).parent
         for command in (
@@ -99,4 +102,4 @@ def test_svcgen_migrates_and_connects_with_libpqs_variables():
                 command, cwd=root, env=env, capture_output=True, text=True, timeout=120
             )
             assert done.returncode == 0, (command, done.stderr)
-        assert "ops" in done.stdout
+        assert [line.split("\t")[:2] for line in done.stdout.splitlines()] == [["ops", "admin"]]

@@ -126,7 +126,6 @@ def test_errors_where_they_apply(spec, where, codes):
 
 
 def test_conditional_gets_document_their_headers(spec):
-    assert len(CONDITIONAL) == 6
     for path, method in CONDITIONAL:
         operation = spec["paths"][path][method]
         headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]

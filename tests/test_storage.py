@@ -235,7 +235,7 @@ def test_sqlite_connection_settings(tmp_path):
 
 WRITER = """
 import json, sys
-from svcgen import chartversions, repository
+from svcgen import repository
 from svcgen.db import make_engine, make_sessionmaker
 url, document, times = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
 engine = make_engine(url)

@@ -296,6 +296,7 @@ def test_the_block_cache_survives_concurrent_renders(monkeypatch):
             thread.join(timeout=120)
     finally:
         sys.setswitchinterval(switch)
+    assert not any(thread.is_alive() for thread in threads), "a worker hung"
     held = sum(len(key[1]) + len(text) for key, text in values_module._blocks.items())
     assert errors == []
     assert values_module._cached_chars == held <= values_module.BLOCK_CACHE_CHARS
