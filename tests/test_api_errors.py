@@ -207,9 +207,9 @@ def test_a_url_no_route_serves_says_what_to_do(client, method, path, code, messa
     response = client.open(path, method=method)
     body = assert_json_error(response, code)
     assert body["message"].startswith(message)
-    if code == 405:
-        assert set(response.headers["Allow"].split(", ")) >= {"GET", "PUT", "DELETE"}
-        assert all(m in body["message"] for m in ("GET", "PUT", "DELETE"))
+    if code == 405:  # the methods named are the ones Allow lists, in whatever order
+        named = body["message"].removeprefix(message).split(", ")
+        assert set(named) == set(response.headers["Allow"].split(", ")) >= {"GET", "PUT"}
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "br", "x-custom"])

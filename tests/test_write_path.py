@@ -159,7 +159,10 @@ def test_put_makes_the_chart_once_and_outside_the_write_lock(recorded_app):
     assert yaml.safe_load(archive_files(chart.data)["values.yaml"])["api"]["replicas"] == 5
 
 
-def test_no_chart_is_made_early_for_a_write_that_will_fail(sqlite_file):
+def test_the_guessed_version_is_none_where_it_would_not_rise(sqlite_file):
+    """``next_chart_version`` guesses the next revision's chart version from the current
+    one without parsing it, and guesses nothing where the version would not rise (the
+    write then fails, so no chart is made early for it)."""
     _, sessions = sqlite_file
     document = _stored_shop(sessions)
     with sessions() as session, session.begin():
