@@ -9,7 +9,8 @@ requests in flight for up to this long), ``LOG_LEVEL`` (info) and
 - The app is **not** preloaded: each worker imports it after the fork (a Go
   runtime loaded by helm-python-sdk before a fork hangs the children; STYLE.md).
 - Logs are JSON lines on stderr (:func:`svcgen.logs.logging_config`); svcgen
-  logs each request itself, so gunicorn's access log is off.
+  logs each request itself, so gunicorn's access log is off, and gunicorn does not
+  even build its lines (:class:`svcgen.serving.Logger`).
 - gunicorn's own error answers (a request it cannot parse) are JSON
   (:mod:`svcgen.serving`), like svcgen's.
 - Prometheus metrics run in multiprocess mode: the directory is created and
@@ -46,6 +47,7 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 logconfig_dict = logging_config(loglevel.upper())
+logger_class = serving.Logger  # builds no access-log line that nobody writes
 # Workers need it before they import prometheus_client: set it here, in the master.
 os.environ.setdefault(
     "PROMETHEUS_MULTIPROC_DIR",
