@@ -39,6 +39,22 @@ def shown(value: str) -> str:
     return f"{value[:SHOWN_MAX]!r}... ({len(value)} characters)"
 
 
+def json_type(value: object) -> str:
+    """A phrase naming a parsed value's JSON type, for messages a person reads:
+    ``null``, ``a boolean``, ``a number``, ``a string``, ``a list`` or ``a mapping``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else type(value).__name__
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one field of a topology document.

@@ -8,11 +8,12 @@ with a hint to quote it. Each field's errors are sentences a person can act on.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 
 from marshmallow import ValidationError, fields, validate
 
-from .errors import shown
+from .errors import json_type, shown
 
 _QUOTE_HINT = (
     "must be a string; in YAML quote values that look like numbers, booleans or null "
@@ -56,11 +57,28 @@ class Str(fields.String):
         return value
 
 
+#: A whole number written as text, e.g. ``"8080"`` or ``" -1 "``.
+_WHOLE_NUMBER_TEXT = re.compile(r"\s*[-+]?[0-9]+\s*")
+
+
+def _given(value: object) -> str:
+    """What a wrong-typed value was, for the end of a message: a boolean or a
+    fractional number written as in JSON (``true``, ``2.5``), else its JSON type."""
+    if isinstance(value, bool | float):
+        return json.dumps(value)
+    return json_type(value)
+
+
 class Int(fields.Integer):
-    """A whole number that must arrive as a JSON/YAML number (never a string or boolean)."""
+    """A whole number that must arrive as a JSON/YAML number (never a string or boolean).
+
+    The message says what came instead: a number in quotes is told to drop them
+    (``"8080"``), anything else is named (``2.5``, ``true``, ``a list``).
+    """
 
     default_error_messages = {
-        "invalid": 'must be a whole number, written without quotes (e.g. 8080, not "8080")',
+        "invalid": "must be a whole number (e.g. 8080), not {given}",
+        "quoted": 'must be a whole number, written without quotes (e.g. 8080, not "8080")',
         "required": "is required",
         "null": "may not be null",
     }
@@ -69,18 +87,28 @@ class Int(fields.Integer):
         kwargs.setdefault("strict", True)
         super().__init__(*args, **kwargs)
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and _WHOLE_NUMBER_TEXT.fullmatch(value):
+            raise self.make_error("quoted")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid", given=_given(value))
+        return super()._deserialize(value, attr, data, **kwargs)
+
 
 class Bool(fields.Boolean):
-    """``true`` or ``false``, never a string such as ``"yes"``."""
+    """``true`` or ``false``, never a string such as ``"yes"`` or a number such as ``1``."""
 
     default_error_messages = {
-        "invalid": "must be true or false, without quotes",
+        "invalid": "must be true or false, not {given}",
+        "quoted": 'must be true or false, written without quotes (true, not "true")',
         "null": "may not be null",
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            raise self.make_error("quoted")
         if not isinstance(value, bool):
-            raise self.make_error("invalid")
+            raise self.make_error("invalid", given=_given(value))
         return value
 
 

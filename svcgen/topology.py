@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import BodyMalformed, FieldError
+from .errors import BodyMalformed, FieldError, json_type
 
 #: The default Kubernetes ``--service-node-port-range`` (kube-apiserver
 #: ``DefaultServiceNodePortRange``: base 30000, size 2768).
@@ -47,22 +47,6 @@ class ValidatedTopology:
     def name(self) -> str:
         """The topology's ``name``, which is also the chart's name."""
         return self.document["name"]
-
-
-def json_type(value: object) -> str:
-    """The JSON name of a parsed value's type (``null``, ``boolean``, ``number``,
-    ``string``, ``array``, ``object``), for messages a person reads."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping" if isinstance(value, dict) else type(value).__name__
 
 
 def json_object(pairs: list[tuple[str, object]]) -> dict:
@@ -119,11 +103,10 @@ class _StrictYamlLoader(yaml.SafeLoader):
             if isinstance(key, list | dict):
                 continue  # the base class reports unhashable keys
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"the key {key!r} appears twice in one mapping; keep one",
-                    key_node.start_mark,
+                mark = key_node.start_mark
+                raise BodyMalformed(
+                    f"the document is not valid YAML: the key {key!r} appears twice in one "
+                    f"mapping, again at line {mark.line + 1} column {mark.column + 1}; keep one"
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -193,6 +176,8 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
                 f"the document is not UTF-8 text: {exc.reason} at byte {exc.start}"
             ) from None
     data = data.removeprefix("\ufeff")
+    if not data.strip():
+        raise BodyMalformed(f"the document is empty: send {_TOPOLOGY_IS}")
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
         try:
@@ -216,19 +201,55 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
         try:
             doc = yaml.load(data, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
-            raise BodyMalformed(f"the document is not valid YAML: {exc}") from None
+            raise BodyMalformed(f"the document is not valid YAML: {yaml_problem(exc)}") from None
         except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
             # PyYAML's constructors raise these for a value its tag cannot hold: a date
             # such as 2026-13-45, an integer of more than 4300 digits, !!bool maybe
             raise BodyMalformed(
                 f"the document is not valid YAML: a value cannot be read ({_short(exc)})"
             ) from None
+    if doc is None:  # YAML of comments only, or null
+        raise BodyMalformed(f"the document is empty (null): send {_TOPOLOGY_IS}")
     if not isinstance(doc, dict):
         raise BodyMalformed(
-            "the document must be a topology: a JSON object or YAML mapping "
-            f"with at least 'name' and 'components', not {json_type(doc)}"
+            f"the document must be a topology: {_TOPOLOGY_IS}, not {json_type(doc)}"
         )
     return doc
+
+
+#: What a document must be, for the messages of one that is not.
+_TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'components'"
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's error as one line a person can act on: what is wrong and where.
+
+    PyYAML's own text spans several lines and names the input ``"<unicode string>"``
+    and quotes the source around the mark; this keeps what it was doing
+    (``while parsing a flow node``), the problem and its 1-based line and column, as
+    JSON's errors give them.
+
+    :param exc: an error of ``yaml.load``.
+    :returns: e.g. ``mapping values are not allowed here at line 2 column 6``.
+    """
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return _short(exc)
+
+    def at(mark) -> str:
+        return f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+
+    problem = (exc.problem or "cannot be read").replace("'<stream end>'", "the end of the document")
+    problem += at(exc.problem_mark)
+    if not exc.context:
+        return problem
+    context = exc.context
+    if exc.context_mark is not None and (
+        exc.problem_mark is None
+        or (exc.context_mark.line, exc.context_mark.column)
+        != (exc.problem_mark.line, exc.problem_mark.column)
+    ):
+        context += at(exc.context_mark)
+    return f"{context}: {problem}"
 
 
 def chart_version_for(document: dict, revision: int) -> str:

@@ -554,7 +554,43 @@ def test_unknown_field_suggests_the_known_one():
 
 def test_quoted_number_error_says_how_to_fix():
     message = errors_of(with_("components.1.ports.0.port", "8080"))["components.1.ports.0.port"]
-    assert "without quotes" in message
+    assert message == 'must be a whole number, written without quotes (e.g. 8080, not "8080")'
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (" 8080 ", 'must be a whole number, written without quotes (e.g. 8080, not "8080")'),
+        ("-1", 'must be a whole number, written without quotes (e.g. 8080, not "8080")'),
+        ("http", "must be a whole number (e.g. 8080), not a string"),
+        ("8080.0", "must be a whole number (e.g. 8080), not a string"),
+        (2.5, "must be a whole number (e.g. 8080), not 2.5"),
+        (8080.0, "must be a whole number (e.g. 8080), not 8080.0"),
+        (True, "must be a whole number (e.g. 8080), not true"),
+        ([8080], "must be a whole number (e.g. 8080), not a list"),
+        ({"port": 8080}, "must be a whole number (e.g. 8080), not a mapping"),
+    ],
+)
+def test_a_number_of_the_wrong_type_is_told_what_it_was(given, says):
+    """Only a number in quotes is told to drop them; anything else is named."""
+    assert errors_of(with_("components.1.ports.0.port", given)) == {
+        "components.1.ports.0.port": says
+    }
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("true", 'must be true or false, written without quotes (true, not "true")'),
+        (" False", 'must be true or false, written without quotes (true, not "true")'),
+        ("yes", "must be true or false, not a string"),
+        (1, "must be true or false, not a number"),
+        (None, "may not be null"),
+    ],
+)
+def test_a_boolean_of_the_wrong_type_is_told_what_it_was(given, says):
+    doc = with_("components.1.service", {"headless": given})
+    assert errors_of(doc) == {"components.1.service.headless": says}
 
 
 def test_every_problem_is_reported_at_once():

@@ -35,15 +35,76 @@ def test_json_and_yaml_give_the_same_document(path: Path):
         (b"name: [", "application/yaml", "not valid YAML"),
         (b"- a\n- b\n", "application/yaml", "not a list"),
         (b"42", "application/json", "not a number"),
-        (b"", "application/yaml", "not null"),
         (b'{"a": 1, "a": 2}', "application/json", "the key .a. appears twice"),
-        (b"a: 1\nb: 2\na: 3\n", "application/yaml", "the key .a. appears twice"),
         (b"\xff\xfe", "application/yaml", "not UTF-8"),
     ],
 )
 def test_malformed_bodies_are_refused_with_a_reason(body, content_type, says):
     with pytest.raises(BodyMalformed, match=says):
         parse_document(body, content_type)
+
+
+TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'components'"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "says"),
+    [
+        (b"", "application/json", f"the document is empty: send {TOPOLOGY_IS}"),
+        (b" \n\t", "application/yaml", f"the document is empty: send {TOPOLOGY_IS}"),
+        (
+            b"# a comment only\n",
+            "application/yaml",
+            f"the document is empty (null): send {TOPOLOGY_IS}",
+        ),
+        (b"null", "application/json", f"the document is empty (null): send {TOPOLOGY_IS}"),
+        (
+            b"name: shop\ncomponents: [\n",
+            "application/yaml",
+            "the document is not valid YAML: while parsing a flow node: expected the node "
+            "content, but found the end of the document at line 3 column 1",
+        ),
+        (
+            b"name: shop\n  bad: indent\n",
+            "application/yaml",
+            "the document is not valid YAML: mapping values are not allowed here at line 2 column 6",
+        ),
+        (
+            b'name: "shop\n\ncomponents: []\n',
+            "application/yaml",
+            "the document is not valid YAML: while scanning a quoted scalar at line 1 column 7: "
+            "found unexpected end of stream at line 4 column 1",
+        ),
+        (
+            b"name: x\ncomponents: *nope\n",
+            "application/yaml",
+            "the document is not valid YAML: found undefined alias 'nope' at line 2 column 13",
+        ),
+        (
+            b"a: 1\nb: 2\na: 3\n",
+            "application/yaml",
+            "the document is not valid YAML: the key 'a' appears twice in one mapping, "
+            "again at line 3 column 1; keep one",
+        ),
+    ],
+    ids=[
+        "empty JSON",
+        "blank YAML",
+        "comment only",
+        "null",
+        "unclosed flow",
+        "bad indent",
+        "unclosed quote",
+        "unknown alias",
+        "duplicate key",
+    ],
+)
+def test_an_unreadable_document_is_told_what_and_where_in_one_line(body, content_type, says):
+    """No PyYAML ``<unicode string>`` or quoted source lines: one sentence, with the
+    line and column counted from 1 as JSON's errors count them."""
+    with pytest.raises(BodyMalformed) as info:
+        parse_document(body, content_type)
+    assert str(info.value) == says
 
 
 def test_yaml_values_keep_their_yaml_types_and_are_refused_where_a_string_belongs():
