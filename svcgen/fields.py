@@ -20,6 +20,15 @@ _QUOTE_HINT = (
     '(write "yes", "0123", "6.10")'
 )
 
+
+def _not_a_string(value: object) -> str:
+    """Why ``value`` is not a string, as the end of a message: a number, boolean or
+    null is told to be quoted (YAML reads ``yes`` and ``6.10`` as such); a list or
+    mapping is named."""
+    if isinstance(value, list | Mapping):
+        return f"must be a string, not {json_type(value)}"
+    return _QUOTE_HINT
+
 Check = Callable[[str], list[str]]
 
 _TOO_LONG = "must be no more than {max} characters"
@@ -29,7 +38,7 @@ class Str(fields.String):
     """A string that must arrive as a string; ``check`` returns the problems of a value."""
 
     default_error_messages = {
-        "invalid": _QUOTE_HINT,
+        "invalid": "{why}",
         "required": "is required",
         "null": "may not be null",
     }
@@ -46,7 +55,7 @@ class Str(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise self.make_error("invalid")
+            raise self.make_error("invalid", why=_not_a_string(value))
         if self.max_length is not None and len(value) > self.max_length:
             # before ``check``, whose messages quote the value
             raise ValidationError(_TOO_LONG.format(max=self.max_length))
@@ -197,7 +206,7 @@ class StrMap(fields.Field):
             if self.allow_numbers and is_number:
                 item = str(item)
             elif not isinstance(item, str):
-                problems.append(f"the value {_QUOTE_HINT}")
+                problems.append(f"the value {_not_a_string(item)}")
             if (
                 isinstance(item, str)
                 and self.max_value_length is not None

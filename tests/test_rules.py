@@ -578,6 +578,45 @@ def test_a_number_of_the_wrong_type_is_told_what_it_was(given, says):
     }
 
 
+QUOTE_HINT = (
+    "must be a string; in YAML quote values that look like numbers, booleans or null "
+    '(write "yes", "0123", "6.10")'
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "given", "field", "says"),
+    [
+        ("components.0.image", 1.27, "components.0.image", QUOTE_HINT),
+        ("components.0.image", True, "components.0.image", QUOTE_HINT),
+        ("components.0.image", ["nginx"], "components.0.image", "must be a string, not a list"),
+        (
+            "components.0.image",
+            {"repository": "nginx"},
+            "components.0.image",
+            "must be a string, not a mapping",
+        ),
+        (
+            "components.0.command",
+            [["run"]],
+            "components.0.command.0",
+            "must be a string, not a list",
+        ),
+        ("components.0.env", {"A": 1.0}, "components.0.env.A", f"the value {QUOTE_HINT}"),
+        (
+            "components.0.env",
+            {"A": ["b"]},
+            "components.0.env.A",
+            "the value must be a string, not a list",
+        ),
+    ],
+)
+def test_a_string_of_the_wrong_type_is_told_what_it_was(path, given, field, says):
+    """The YAML quoting hint is for values YAML read as numbers or booleans; a list
+    or mapping where a string belongs is named instead."""
+    assert errors_of(with_(path, given)) == {field: says}
+
+
 @pytest.mark.parametrize(
     ("given", "says"),
     [
