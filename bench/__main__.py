@@ -20,6 +20,8 @@ baseline's, over all rounds, with the lowest and highest round's ratio:
   the external host carry the name), so that no block of ``values.yaml`` comes from a
   worker's cache (:func:`svcgen.values.dump_values`): the cost of a topology whose
   every component is new;
+- ``POST /api/v1/validate`` of the same document (no target): parsed and validated,
+  nothing rendered or stored, the floor under the POST;
 
 then, in this process, chart generation (render + archive) against
 ``helm_python.package`` of the same files, at 3 and 300 components (svcgen no
@@ -138,6 +140,12 @@ def _loads(work: Path, url: str) -> dict:
         results["POST topology"] = _rounds(
             f"{svcgen.base}/", f"{base.base}/", env=script_env, script=script
         )
+        results["POST validate"] = _rounds(
+            f"{svcgen.base}/",
+            f"{base.base}/",
+            env={**script_env, "BENCH_PATH": "/api/v1/validate"},
+            script=script,
+        )
         fresh_env = {**script_env, "BENCH_BODY": str(fresh_body)}
         results["POST topology, every component new"] = _rounds(
             f"{svcgen.base}/", f"{base.base}/", env=fresh_env, script=script
@@ -153,10 +161,17 @@ def main() -> None:
         "GET topology": 0.6,
         "GET chart": 0.7,
         "POST topology": 0.3,
+        "POST validate": None,
         "GET /healthz": None,
         "POST topology, every component new": None,
     }
-    labels = {"GET /healthz": "GET /healthz (no database: svcgen's per-request floor)"}
+    labels = {
+        "GET /healthz": "GET /healthz (no database: svcgen's per-request floor)",
+        "POST validate": (
+            "POST /api/v1/validate of the same document (parsed and validated; nothing "
+            "rendered or stored: the floor under the POST)"
+        ),
+    }
     load = " ".join(f"{n:.1f}" for n in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="svcgen-bench-") as tmp:
         work = Path(tmp)
@@ -183,7 +198,7 @@ def main() -> None:
             f"| {min(ratios):.2f}–{max(ratios):.2f} | {wanted} "
             f"| {ours.latency_p99_ms:.1f} | {ours.errors} | {ours.timeouts} |"
         )
-    for label in ("POST topology", "POST topology, every component new"):
+    for label in ("POST topology", "POST validate", "POST topology, every component new"):
         print(f"\n{label}: answers by status: {dict(sorted(loads[label][0].statuses.items()))}")
     print(f"peak RSS of a svcgen worker after the load: {loads['peak worker RSS MB']:.1f} MB\n")
     timings = [time_chart(3), time_chart(300)]

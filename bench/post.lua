@@ -1,7 +1,8 @@
 -- wrk script: POST the seed topology under a new name each time.
 -- BENCH_BODY names a file holding the JSON document with "__NAME__" where the
 -- name goes; BENCH_TOKEN is the bearer token; BENCH_RUN makes names unique
--- across runs. Names are DNS-1123 labels: b<run>-<thread>-<counter>.
+-- across runs; BENCH_PATH is the path POSTed to (default /api/v1/topologies).
+-- Names are DNS-1123 labels: b<run>-<thread>-<counter>.
 local threads = {}
 local counter = 0
 
@@ -20,13 +21,14 @@ function init(args)
     wrk.headers["Authorization"] = "Bearer " .. token
   end
   run = os.getenv("BENCH_RUN") or "0"
+  path = os.getenv("BENCH_PATH") or "/api/v1/topologies"
 end
 
 function request()
   counter = counter + 1
   local name = string.format("b%s-%d-%d", run, id, counter)
   local body = string.gsub(template, "__NAME__", name)
-  return wrk.format("POST", "/api/v1/topologies", nil, body)
+  return wrk.format("POST", path, nil, body)
 end
 
 -- Count the answers by status, and print them at the end ("status 201: 1234").
