@@ -29,6 +29,7 @@ def _not_a_string(value: object) -> str:
         return f"must be a string, not {json_type(value)}"
     return _QUOTE_HINT
 
+
 Check = Callable[[str], list[str]]
 
 _TOO_LONG = "must be no more than {max} characters"

@@ -153,11 +153,21 @@ def test_example_round_trip(client, path, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "path", [f"{BASE}/shop/chart", f"{BASE}/shop/chart?revision=1", "/charts/shop-0.1.0.tgz"]
+    "path",
+    [
+        f"{BASE}/shop/chart",
+        f"{BASE}/shop/chart?revision=1",
+        "/charts/shop-0.1.0.tgz",
+        f"{BASE}/shop/chart/files",
+        f"{BASE}/shop/chart/files?revision=1",
+        f"{BASE}/shop/catalog-info.yaml",
+        f"{BASE}/shop/catalog-info.yaml?revision=1",
+    ],
 )
 def test_chart_downloads_answer_if_none_match(client, shop, path):
-    """A client holding the archive (If-None-Match with its ETag, strong or weak, or
-    ``*``) gets a 304 and no body; another tag gets the archive."""
+    """A client holding the archive, or the chart's files or catalog entities a portal
+    polls (If-None-Match with its ETag, strong or weak, or ``*``) gets a 304 and no
+    body; another tag gets the answer. The tag is the sha256 of the body."""
     assert client.post(BASE, json=shop).status_code == 201
     first = client.get(path)
     tag = first.headers["ETag"]
@@ -177,6 +187,8 @@ def test_chart_downloads_answer_if_none_match(client, shop, path):
         f"{BASE}/shop/chart",
         "/charts/shop-0.1.0.tgz",
         "/charts/index.yaml",
+        f"{BASE}/shop/chart/files",
+        f"{BASE}/shop/catalog-info.yaml",
     ],
 )
 def test_downloads_answer_if_match_first(client, shop, path):

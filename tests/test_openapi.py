@@ -107,6 +107,8 @@ ERRORS = {
     ("/api/v1/topologies/{name}/revisions/{number}", "get"): {304, 404, 412},
     ("/api/v1/topologies/{name}/chart", "get"): {304, 404, 412, 422},
     ("/api/v1/topologies/{name}/diagram.svg", "get"): {304, 404, 412, 422, 503},
+    ("/api/v1/topologies/{name}/chart/files", "get"): {304, 404, 412, 422},
+    ("/api/v1/topologies/{name}/catalog-info.yaml", "get"): {304, 404, 412, 422},
     ("/charts/index.yaml", "get"): {304, 412},
     ("/api/v1/topologies/{name}/diff", "get"): {404, 422},
     ("/api/v1/validate", "post"): {400, 413, 415, 422},

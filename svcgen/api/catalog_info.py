@@ -7,9 +7,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..catalog import catalog_entities, dump_catalog
-from .apidoc import doc, error_responses
+from .apidoc import CONDITIONAL_GET, ETAG_HEADER, doc, error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
+from .views import conditional_body
 
 blp = Blueprint("catalog", __name__, description="Backstage catalog entities of topologies.")
 
@@ -22,12 +23,15 @@ class CatalogInfo(MethodView):
     """The Backstage entities of a revision."""
 
     @blp.arguments(RevisionArgsSchema(), location="query", as_kwargs=True)
+    @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": CATALOG_CONTENT}})
     @blp.response(
         200,
         content_type="application/yaml",
         description="One YAML document per entity: a System for the topology, a Component "
-        "per frontend, backend and worker, a Resource per external data source",
+        "per frontend, backend and worker, a Resource per external data source; its ETag "
+        "is the sha256 of the body",
+        headers=ETAG_HEADER,
     )
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
@@ -42,4 +46,4 @@ class CatalogInfo(MethodView):
                 "revisions.Revision", name=found.name, number=revision, _external=True
             )
         entities = catalog_entities(found.document, chart_url=chart_url, topology_url=topology_url)
-        return Response(dump_catalog(entities), mimetype="application/yaml")
+        return conditional_body(Response(dump_catalog(entities), mimetype="application/yaml"))

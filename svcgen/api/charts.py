@@ -6,6 +6,7 @@ Both views serve the archive stored with the revision when it was written
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,7 +23,7 @@ from .apidoc import (
 from .queries import query_arguments
 from .schemas import RevisionArgsSchema
 from .storage import reader
-from .views import archive_response
+from .views import archive_response, conditional_body
 
 blp = Blueprint("charts", __name__, description="Helm charts of stored topologies.")
 
@@ -56,9 +57,15 @@ class ChartFiles(MethodView):
     """The chart's files, for previews."""
 
     @query_arguments(blp, RevisionArgsSchema())
+    @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": FILES_CONTENT}})
-    @blp.response(200, description="{path relative to the chart root: text}")
+    @blp.response(
+        200,
+        description="{path relative to the chart root: text}; its ETag is the sha256 of the body",
+        headers=ETAG_HEADER,
+    )
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
         """A topology's chart files as JSON (the current revision, or ?revision=n)"""
-        return archive_files(_chart(name, revision).data)
+        files = archive_files(_chart(name, revision).data)
+        return conditional_body(current_app.json.response(files))

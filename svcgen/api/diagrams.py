@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -13,7 +11,7 @@ from ..diagram import DotNotInstalled, topology_svg
 from .apidoc import CONDITIONAL_GET, doc, error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
-from .views import conditional
+from .views import conditional_body
 
 blp = Blueprint("diagrams", __name__, description="Pictures of topologies.")
 
@@ -42,6 +40,4 @@ class Diagram(MethodView):
             svg = topology_svg(found.document)
         except DotNotInstalled as exc:
             raise ServiceUnavailable(str(exc)) from None
-        return conditional(
-            Response(svg, mimetype="image/svg+xml"), hashlib.sha256(svg.encode()).hexdigest()
-        )
+        return conditional_body(Response(svg, mimetype="image/svg+xml"))
