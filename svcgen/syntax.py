@@ -73,11 +73,13 @@ C_IDENTIFIER = {"pattern": C_IDENTIFIER_RE.pattern}
 #: ``resource.ParseQuantity``.
 RESOURCE_QUANTITY = {"pattern": QUANTITY.pattern}
 
-#: ``IsValidCIDR``, loosely: an address, ``/``, a prefix length.
-CIDR = {"pattern": r"^\s*[0-9A-Fa-f.:]+/[0-9]+\s*$"}
+#: ``IsValidCIDR``, loosely: an address, ``/``, a prefix length of at most three digits
+#: (spaces around allowed, as the API server trims ``loadBalancerSourceRanges``).
+CIDR = {"pattern": r"^\s*[0-9A-Fa-f:.]+/[0-9]{1,3}\s*$"}
 
-#: ``IsValidIP``, loosely: the characters of an IPv4 or IPv6 address.
-IP_ADDRESS = {"pattern": r"^[0-9A-Fa-f.:]+$"}
+#: ``IsValidIP``, loosely: four dot-separated numbers of at most three digits (IPv4),
+#: or hexadecimal digits, dots and at least one colon (IPv6).
+IP_ADDRESS = {"pattern": r"^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$"}
 
 #: Text Helm keeps as written: no control characters (line breaks, tabs); loosely.
 PRINTABLE = {"pattern": r"^[^\u0000-\u001f\u007f]*$"}

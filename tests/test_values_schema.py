@@ -4,12 +4,14 @@ schema error, and the nodePort bounds follow the cluster's range."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import helm_python
 import pytest
 import yaml
 
+from svcgen import syntax
 from svcgen.render import render_chart, write_chart_dir
 from tests.examples import EXAMPLES_DIR
 
@@ -163,3 +165,12 @@ def test_the_schema_refuses_port_names_no_container_accepts(name, tmp_path):
         pytest.raises(helm_python.HelmValuesError, match="/web/ports/0/name"),
     ):
         chart.validate_schema({"web": {"ports": [port]}})
+
+
+def test_address_patterns_are_the_topology_schemas():
+    """The chart's schema checks CIDRs and addresses with the patterns of svcgen's own
+    topology JSON Schema (``svcgen.syntax``), written once."""
+    document = yaml.safe_load((EXAMPLES_DIR / "seed-shop.yaml").read_text())
+    schema = json.loads(render_chart(document, "0.1.0")["values.schema.json"])
+    assert schema["definitions"]["cidrs"]["items"]["pattern"] == syntax.CIDR["pattern"]
+    assert schema["definitions"]["addresses"]["items"]["pattern"] == syntax.IP_ADDRESS["pattern"]
