@@ -108,9 +108,13 @@ def _merge(base: dict, extra: dict) -> dict:
 def _svcgen_field(self, field, ret, **kwargs) -> dict:
     """apispec attribute function: the JSON Schema of svcgen's custom fields."""
     extra: dict = {}
-    if isinstance(field, StrMap):
-        values = {"type": ["string", "number"] if field.allow_numbers else "string"}
+    if isinstance(field, StrMap):  # its limits come from the field, stated once
+        values: dict = {"type": ["string", "number"] if field.allow_numbers else "string"}
+        if field.max_value_length is not None:
+            values["maxLength"] = field.max_value_length
         extra = {"type": "object", "additionalProperties": values}
+        if field.max_entries is not None:
+            extra["maxProperties"] = field.max_entries
     elif isinstance(field, schemas.DependsOnField):
         extra = {
             "anyOf": [

@@ -91,17 +91,6 @@ def _bounded(check, n: int):
 _env_name = _bounded(k8s.c_identifier, MAX_ENV_NAME_LENGTH)
 
 
-def _map_limits(entries: int, value_length: int | None = None, **more) -> dict:
-    """``StrMap`` limits as JSON Schema keywords, for ``metadata``."""
-    fragment = {"maxProperties": entries, **more}
-    if value_length is not None:
-        fragment["additionalProperties"] = {
-            **more.get("additionalProperties", {}),
-            "maxLength": value_length,
-        }
-    return states(fragment)
-
-
 def _http_path(value: str) -> list[str]:
     ok = value.startswith("/") and not any(c.isspace() for c in value) and len(value) <= 1024
     return [] if ok else ["must be an absolute HTTP path starting with '/' and without spaces"]
@@ -212,7 +201,7 @@ class ServiceSchema(StrictSchema):
         key_check=_annotation_key,
         max_entries=MAX_ANNOTATIONS,
         max_value_length=MAX_TEXT_LENGTH,
-        metadata=_map_limits(MAX_ANNOTATIONS, MAX_TEXT_LENGTH, propertyNames=syntax.ANNOTATION_KEY),
+        metadata=states(propertyNames=syntax.ANNOTATION_KEY),
     )
     headless = Bool()
     externalTrafficPolicy = Str(
@@ -298,7 +287,7 @@ class DependsOnSchema(StrictSchema):
         required=True,
         max_entries=MAX_EDGE_ENV,
         max_value_length=MAX_PATTERN_LENGTH,
-        metadata=_map_limits(MAX_EDGE_ENV, MAX_PATTERN_LENGTH, propertyNames=syntax.C_IDENTIFIER),
+        metadata=states(propertyNames=syntax.C_IDENTIFIER),
     )
 
 
@@ -477,7 +466,7 @@ class ComponentSchema(StrictSchema):
         key_check=_env_name,
         max_entries=MAX_ENV,
         max_value_length=MAX_TEXT_LENGTH,
-        metadata=_map_limits(MAX_ENV, MAX_TEXT_LENGTH, propertyNames=syntax.C_IDENTIFIER),
+        metadata=states(propertyNames=syntax.C_IDENTIFIER),
     )
     secretEnv = NestedList(
         SecretEnvSchema,
@@ -518,9 +507,7 @@ class TopologySchema(StrictSchema):
         value_check=k8s.label_value,
         max_entries=MAX_LABELS,
         metadata=states(
-            propertyNames=syntax.QUALIFIED_NAME,
-            additionalProperties=syntax.LABEL_VALUE,
-            maxProperties=MAX_LABELS,
+            propertyNames=syntax.QUALIFIED_NAME, additionalProperties=syntax.LABEL_VALUE
         ),
     )
     components = NestedList(

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from svcgen import k8s, schemas, syntax
 from svcgen.errors import TopologyInvalid
+from svcgen.fields import StrMap
 from svcgen.schema_export import topology_json_schema
 from svcgen.topology import parse_document, validate_topology
 from tests.examples import EXAMPLES, shop_document
@@ -239,6 +240,36 @@ def test_every_marshmallow_field_is_in_the_schema():
         assert set(definition["properties"]) == set(cls().fields), cls
         required = {name for name, field in cls().fields.items() if field.required}
         assert set(definition.get("required", [])) == required, cls
+
+
+def _str_maps(cls, seen=None):
+    """Every ``StrMap`` field of ``cls`` and the schemas nested in it, with the name
+    of the schema that holds it: ``(definition name, field name, field)``."""
+    seen = set() if seen is None else seen
+    if cls in seen:
+        return
+    seen.add(cls)
+    for name, field in cls().fields.items():
+        inner = getattr(field, "inner", None)
+        nested = getattr(field, "nested", None) or getattr(inner, "nested", None)
+        if isinstance(field, StrMap):
+            yield cls.__name__.removesuffix("Schema"), name, field
+        elif isinstance(nested, type):
+            yield from _str_maps(nested, seen)
+
+
+def test_map_limits_are_the_fields_own():
+    """maxProperties and each value's maxLength come from the StrMap field itself (the
+    limits the server applies), for every map of the document."""
+    found = list(_str_maps(schemas.TopologySchema))
+    assert {name for _, name, _ in found} >= {"labels", "env", "annotations", "requests", "limits"}
+    for definition, name, field in found:
+        node = (SCHEMA if definition == "Topology" else SCHEMA["$defs"][definition])["properties"][
+            name
+        ]
+        assert node.get("maxProperties") == field.max_entries, (definition, name)
+        if field.max_value_length is not None:  # else a value's syntax may bound it (labels)
+            assert node["additionalProperties"]["maxLength"] == field.max_value_length, name
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
