@@ -74,8 +74,18 @@ class _Emitter(RoundTripEmitter):
     MAX_SIMPLE_KEY_LENGTH = 512
 
 
+class _YAML(YAML):
+    """ruamel.yaml's ``YAML``, without plug-ins: its constructor looks for them by
+    listing its package's folders on every instance (``official_plug_ins``), 37 µs of
+    an instance's 39 µs, and one is made per ``values.yaml`` block. svcgen uses none."""
+
+    def official_plug_ins(self) -> list:
+        """No plug-ins (ruamel.yaml's own doc: list any explicitly with ``plug_ins=``)."""
+        return []
+
+
 def _yaml() -> YAML:
-    yaml = YAML()
+    yaml = _YAML()
     yaml.Emitter = _Emitter
     yaml.width = 1 << 20
     yaml.indent(mapping=2, sequence=4, offset=2)
