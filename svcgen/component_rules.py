@@ -6,6 +6,8 @@ Kubernetes sources (``kubernetes/kubernetes``, pkg/apis/core/validation/validati
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from . import k8s, model
 from .errors import FieldError
 from .pod_rules import pod_errors
@@ -17,13 +19,14 @@ _TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
 
 
 def component_errors(
-    i: int, c: dict, components: list[dict], node_port_range: tuple[int, int]
+    i: int, c: dict, by_name: Mapping[str, dict], node_port_range: tuple[int, int]
 ) -> list[FieldError]:
     """Every problem of component ``i`` that its own fields and its edges show.
 
-    :param i: the component's index in ``components``.
+    :param i: the component's index in the document's ``components``.
     :param c: the component, already through :class:`~svcgen.schemas.ComponentSchema`.
-    :param components: all components, for ``dependsOn`` targets.
+    :param by_name: every component by name, for ``dependsOn`` targets (built once
+        per document, not per component).
     :param node_port_range: inclusive (low, high) of the cluster's nodePort range.
     """
     at = ("components", i)
@@ -34,7 +37,7 @@ def component_errors(
     if model.has_service(c):
         errors += _service(at, c)
     errors += pod_errors(at, c)
-    errors += edge_errors(i, c, components)
+    errors += edge_errors(i, c, by_name)
     return errors
 
 

@@ -112,8 +112,9 @@ def validate(document: dict, *, node_port_range: tuple[int, int]):
     errors = _label_keys(document)
     errors += _names(components)
     errors += _fixed_name_clashes(document)
+    by_name = {component["name"]: component for component in components}
     for index, component in enumerate(components):
-        errors += component_errors(index, component, components, node_port_range)
+        errors += component_errors(index, component, by_name, node_port_range)
     errors += _node_ports(components)
     if errors:
         raise TopologyInvalid(errors)

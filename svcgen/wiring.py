@@ -9,6 +9,7 @@ exactly those variables instead, from patterns with the placeholders ``{host}``,
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from . import model
 from .errors import FieldError
@@ -33,14 +34,16 @@ def edge_env(entry: str | dict, target: dict) -> dict[str, str]:
     return env
 
 
-def edge_errors(i: int, c: dict, components: list[dict]) -> list[FieldError]:
+def edge_errors(i: int, c: dict, by_name: Mapping[str, dict]) -> list[FieldError]:
     """Problems of component ``i``'s ``dependsOn`` edges and of the variable names its
     pods would get: targets exist, are not itself and not workers, each is called once,
     patterns use known placeholders, and no variable is set twice.
 
+    :param i: the component's index in the document's ``components``.
+    :param c: the component.
+    :param by_name: every component of the document by name.
     :returns: errors with paths under ``components.<i>.dependsOn`` or ``...env``.
     """
-    by_name = {comp["name"]: comp for comp in components}
     at = ("components", i, "dependsOn")
     errors, called = [], set()
     taken = {name: ("env", name) for name in c.get("env", {})}
