@@ -138,11 +138,11 @@ def test_put_if_match_current_succeeds(client, shop):
     assert star.status_code == 200 and star.get_json()["revision"] == 3
 
 
-@pytest.mark.parametrize("stale", ["old", "weak"])
+@pytest.mark.parametrize("stale", ["old", "old and weak"])
 def test_put_stale_if_match_is_412_and_changes_nothing(client, shop, stale):
     etag = create(client, shop).headers["ETag"]
     current = client.put(f"{BASE}/shop", json=shop).headers["ETag"]
-    tag = etag if stale == "old" else f"W/{current}"
+    tag = etag if stale == "old" else f"W/{etag}"  # the current one weak: its own test
     shop["description"] = "lost update"
     response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": tag})
     assert response.status_code == 412
@@ -300,9 +300,59 @@ def test_an_unreadable_if_match_is_412_never_ignored(client, shop, header):
     shop["description"] = "lost update"
     response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": header})
     assert response.status_code == 412, response.get_json()
+    tag = client.get(f"{BASE}/shop").headers["ETag"]
+    assert response.get_json()["message"] == (
+        "If-Match names no entity tag: send the ETag as the server sent it, in double "
+        f'quotes (If-Match: {tag[:9]}...")'
+    )
     assert client.delete(f"{BASE}/shop", headers={"If-Match": header}).status_code == 412
     after = client.get(f"{BASE}/shop").get_json()
     assert after["revision"] == 1 and after["description"] != "lost update"
+
+
+def test_a_weak_if_match_is_told_to_drop_w(client, shop):
+    """Writes compare ETags strongly (RFC 9110 section 13.1.1): the current tag sent as
+    weak never matches, and the 412 says so rather than that the topology changed."""
+    create(client, shop)
+    tag = client.get(f"{BASE}/shop").headers["ETag"]
+    said = (
+        "If-Match names the current ETag as weak (W/...); PUT and DELETE compare ETags "
+        "strongly (RFC 9110 section 13.1.1): send it without W/"
+    )
+    shop["description"] = "lost update"
+    put = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": f"W/{tag}"})
+    assert (put.status_code, put.get_json()["message"]) == (412, said)
+    gone = client.delete(f"{BASE}/shop", headers={"If-Match": f"W/{tag}"})
+    assert (gone.status_code, gone.get_json()["message"]) == (412, said)
+    after = client.get(f"{BASE}/shop").get_json()
+    assert after["revision"] == 1 and after["description"] != "lost update"
+
+
+@pytest.mark.parametrize("held", ["*", "current", "W/current", '"other", current'])
+def test_if_none_match_naming_the_topology_refuses_the_write(client, shop, held):
+    """RFC 9110 section 13.1.2: If-None-Match that is * (the topology exists) or names
+    its current ETag (weak comparison) makes a PUT or DELETE a 412 that changes nothing;
+    one naming only other tags lets it through."""
+    create(client, shop)
+    tag = client.get(f"{BASE}/shop").headers["ETag"]
+    header = held.replace("current", tag)
+    which = "is *" if held == "*" else "names the current revision's ETag"
+    said = (
+        f"If-None-Match {which}, so the topology is not changed (RFC 9110 section 13.1.2); "
+        "a PUT replaces an existing topology, a POST creates one"
+    )
+    shop["description"] = "not stored"
+    put = client.put(f"{BASE}/shop", json=shop, headers={"If-None-Match": header})
+    assert (put.status_code, put.get_json()["message"]) == (412, said)
+    gone = client.delete(f"{BASE}/shop", headers={"If-None-Match": header})
+    assert (gone.status_code, gone.get_json()["message"]) == (412, said)
+    after = client.get(f"{BASE}/shop").get_json()
+    assert after["revision"] == 1 and after["description"] != "not stored"
+    both = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": tag, "If-None-Match": header})
+    assert both.status_code == 412  # If-Match passes, If-None-Match still refuses
+    other = client.put(f"{BASE}/shop", json=shop, headers={"If-None-Match": '"other"'})
+    assert other.status_code == 200 and other.get_json()["revision"] == 2
+    assert client.delete(f"{BASE}/shop", headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 def test_a_get_answer_can_be_edited_and_put_back(client, shop):

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import PreconditionRequired
 
 from .. import history, metrics, repository
+from ..errors import PreconditionFailed
 from ..package import chart_filename, prepared
 from .apidoc import (
     CONDITIONAL_GET,
@@ -37,32 +38,73 @@ _IF_MATCH = {
     "in": "header",
     "name": "If-Match",
     "required": False,
-    "description": "the ETag of the revision the change is based on; required (428 "
-    "without it) when the server sets REQUIRE_IF_MATCH",
+    "description": "the ETag of the revision the change is based on (strong: a W/ tag "
+    "never matches); required (428 without it) when the server sets REQUIRE_IF_MATCH",
+    "schema": {"type": "string"},
+}
+_IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "description": "412 when it names the current revision's ETag or is * (a topology of "
+    "that name exists): RFC 9110 section 13.1.2",
     "schema": {"type": "string"},
 }
 
 
 def if_match():
-    """The ``If-Match`` header as a test of an (unquoted) ETag, or ``None`` without one.
+    """The preconditions of a ``PUT`` or ``DELETE`` (``If-Match``, then
+    ``If-None-Match``, RFC 9110 section 13.2.2) as one test of the current revision's
+    (unquoted) ETag, or ``None`` without either header.
 
-    A header that is present but names no entity tag Werkzeug can read (``If-Match:
-    garbage no quotes``) matches nothing, so the request fails with 412: a
-    precondition a client sent is never taken for no precondition.
+    The test returns false when ``If-Match`` names other tags (the topology changed
+    since the client read it: the caller answers 412 saying so), and raises the 412
+    itself, saying why, when the client's precondition cannot pass for another reason:
+
+    - ``If-Match`` that names no entity tag Werkzeug can read (``If-Match: not
+      quoted``): never taken for no precondition;
+    - ``If-Match`` naming the tag only as weak (``W/"..."``): writes compare strongly
+      (RFC 9110 section 13.1.1), so it never matches;
+    - ``If-None-Match`` that is ``*`` or names the tag (weak comparison, section
+      13.1.2): the write is refused; a ``PUT`` never creates, so ``*`` never passes.
 
     :raises PreconditionRequired: there is no ``If-Match`` and the app's
         ``REQUIRE_IF_MATCH`` setting is true (``SVCGEN_REQUIRE_IF_MATCH=true``).
     """
-    if request.if_match:
-        return request.if_match.contains
-    if "If-Match" in request.headers:
-        return lambda etag: False
-    if current_app.config.get("REQUIRE_IF_MATCH"):
+    asked = request._get_current_object()  # one context lookup, not one per use
+    sent_if_match = "If-Match" in asked.headers
+    sent_if_none_match = "If-None-Match" in asked.headers
+    if not sent_if_match and current_app.config.get("REQUIRE_IF_MATCH"):
         raise PreconditionRequired(
             "this server requires If-Match on PUT and DELETE: send the ETag of the "
             "revision your change is based on (GET the topology for it)"
         )
-    return None
+    if not (sent_if_match or sent_if_none_match):
+        return None
+    wanted, unwanted = asked.if_match, asked.if_none_match
+
+    def passes(etag: str) -> bool:
+        if sent_if_match and not wanted.contains(etag):
+            if not wanted:
+                raise PreconditionFailed(
+                    f"If-Match names no entity tag: send the ETag as the server sent it, "
+                    f'in double quotes (If-Match: "{etag[:8]}...")'
+                )
+            if wanted.is_weak(etag):
+                raise PreconditionFailed(
+                    "If-Match names the current ETag as weak (W/...); PUT and DELETE "
+                    "compare ETags strongly (RFC 9110 section 13.1.1): send it without W/"
+                )
+            return False
+        if sent_if_none_match and unwanted.contains_weak(etag):
+            which = "is *" if unwanted.star_tag else "names the current revision's ETag"
+            raise PreconditionFailed(
+                f"If-None-Match {which}, so the topology is not changed (RFC 9110 section "
+                "13.1.2); a PUT replaces an existing topology, a POST creates one"
+            )
+        return True
+
+    return passes
 
 
 @blp.route("/topologies")
@@ -128,7 +170,7 @@ class Topology(MethodView):
     @doc(
         blp,
         requestBody=DOCUMENT_BODY,
-        parameters=[_IF_MATCH],
+        parameters=[_IF_MATCH, _IF_NONE_MATCH],
         responses={200: {"content": STORED_CONTENT}},
     )
     @blp.response(200, description="Stored as the next revision", headers=ETAG_HEADER)
@@ -163,7 +205,7 @@ class Topology(MethodView):
         remember_warnings(stored.revision.etag, validated.warnings)
         return topology_view(stored), etag_header(stored.revision)
 
-    @doc(blp, parameters=[_IF_MATCH])
+    @doc(blp, parameters=[_IF_MATCH, _IF_NONE_MATCH])
     @blp.response(200, DeletedSchema, description="Deleted with all its revisions and charts")
     @error_responses(blp, 404, 412, 428)
     def delete(self, name: str):
