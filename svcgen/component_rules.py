@@ -131,7 +131,8 @@ def _ports(at, c: dict, node_port_range: tuple[int, int]) -> list[FieldError]:
             errors.append(
                 FieldError(
                     (*here, "name"),
-                    "is required when a component has several ports (ValidateService)",
+                    "is required when a component has several ports: Kubernetes names each "
+                    "port of a Service with more than one",
                 )
             )
         if "name" in p:

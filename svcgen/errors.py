@@ -21,6 +21,7 @@ HTTP or exit codes; ``svcgen.api.errors`` turns them into HTTP responses and
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 
@@ -40,8 +41,9 @@ def shown(value: str) -> str:
 
 
 def json_type(value: object) -> str:
-    """A phrase naming a parsed value's JSON type, for messages a person reads:
-    ``null``, ``a boolean``, ``a number``, ``a string``, ``a list`` or ``a mapping``."""
+    """A phrase naming a parsed value's type, for messages a person reads: ``null``,
+    ``a boolean``, ``a number``, ``a string``, ``a list`` or ``a mapping``, and for the
+    types only YAML has, ``a date``, ``a date and time``, ``a set`` or ``binary data``."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -52,7 +54,17 @@ def json_type(value: object) -> str:
         return "a string"
     if isinstance(value, list):
         return "a list"
-    return "a mapping" if isinstance(value, dict) else type(value).__name__
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, datetime.datetime):  # YAML timestamps (2026-01-01T10:00:00)
+        return "a date and time"
+    if isinstance(value, datetime.date):  # YAML dates (2026-01-01)
+        return "a date"
+    if isinstance(value, set | frozenset):  # YAML !!set
+        return "a set"
+    if isinstance(value, bytes):  # YAML !!binary
+        return "binary data"
+    return type(value).__name__
 
 
 @dataclass(frozen=True)

@@ -67,28 +67,40 @@ class Str(fields.String):
         return value
 
 
-#: A whole number written as text, e.g. ``"8080"`` or ``" -1 "``.
-_WHOLE_NUMBER_TEXT = re.compile(r"\s*[-+]?[0-9]+\s*")
+#: A whole number written as text, e.g. ``"8080"``, ``" -1 "`` or ``"08080"`` (which YAML
+#: 1.1 readers, PyYAML's and Helm's, leave a string: a leading zero is octal there).
+_WHOLE_NUMBER_TEXT = re.compile(r"\s*([-+]?)0*([0-9]+)\s*")
 
 
 def _given(value: object) -> str:
     """What a wrong-typed value was, for the end of a message: a boolean or a
-    fractional number written as in JSON (``true``, ``2.5``), else its JSON type."""
+    fractional number written as in JSON (``true``, ``2.5``), else its type
+    (:func:`~svcgen.errors.json_type`)."""
     if isinstance(value, bool | float):
         return json.dumps(value)
     return json_type(value)
 
 
+def _quoted(value: str) -> str:
+    """A short text as JSON writes it, for a message: ``"8080"``."""
+    return json.dumps(value) if len(value) <= 20 else shown(value)
+
+
 class Int(fields.Integer):
     """A whole number that must arrive as a JSON/YAML number (never a string or boolean).
 
-    The message says what came instead: a number in quotes is told to drop them
-    (``"8080"``), anything else is named (``2.5``, ``true``, ``a list``).
+    The message says what came instead: a number in quotes is told to drop them and
+    shown written right (``80, not "80"``; with leading zeros, which YAML 1.1 reads as
+    octal, to drop those too), anything else is named (``2.5``, ``true``, ``a list``).
     """
 
     default_error_messages = {
-        "invalid": "must be a whole number (e.g. 8080), not {given}",
-        "quoted": 'must be a whole number, written without quotes (e.g. 8080, not "8080")',
+        "invalid": "must be a whole number, not {given}",
+        "quoted": "must be a whole number, written without quotes ({number}, not {given})",
+        "zeros": (
+            "must be a whole number, written without quotes or leading zeros "
+            "({number}, not {given})"
+        ),
         "required": "is required",
         "null": "may not be null",
     }
@@ -98,8 +110,11 @@ class Int(fields.Integer):
         super().__init__(*args, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and _WHOLE_NUMBER_TEXT.fullmatch(value):
-            raise self.make_error("quoted")
+        text = _WHOLE_NUMBER_TEXT.fullmatch(value) if isinstance(value, str) else None
+        if text is not None:
+            sign, digits = text.group(1).replace("+", ""), text.group(2)
+            key = "zeros" if len(value.strip().lstrip("+-")) > len(digits) else "quoted"
+            raise self.make_error(key, number=sign + digits[:20], given=_quoted(value))
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.make_error("invalid", given=_given(value))
         return super()._deserialize(value, attr, data, **kwargs)
@@ -110,13 +125,13 @@ class Bool(fields.Boolean):
 
     default_error_messages = {
         "invalid": "must be true or false, not {given}",
-        "quoted": 'must be true or false, written without quotes (true, not "true")',
+        "quoted": "must be true or false, written without quotes ({word}, not {given})",
         "null": "may not be null",
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            raise self.make_error("quoted")
+            raise self.make_error("quoted", word=value.strip().lower(), given=_quoted(value))
         if not isinstance(value, bool):
             raise self.make_error("invalid", given=_given(value))
         return value

@@ -299,7 +299,8 @@ class DependsOnField(mf.Field):
     """A ``dependsOn`` entry: a component name, or a :class:`DependsOnSchema` mapping."""
 
     default_error_messages = {
-        "invalid": "must be a component name or a mapping with 'name' and 'env'"
+        "invalid": "must be a component name or a mapping with 'name' and 'env'",
+        "null": "may not be null",
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -321,9 +322,10 @@ def _quantities() -> StrMap:
     """A map of resource name to quantity (``requests`` or ``limits``)."""
     return StrMap(
         key_check=_label_key,
-        value_check=_bounded(k8s.quantity, 64),
+        value_check=k8s.quantity,
         allow_numbers=True,
         max_entries=MAX_RESOURCES,
+        max_value_length=64,
         metadata=_QUANTITIES,
     )
 
@@ -352,7 +354,8 @@ class PortRefField(mf.Field):
     """A probe's port: a number 1-65535 or the name of one of the component's ports."""
 
     default_error_messages = {
-        "invalid": "must be a port number (1-65535) or the name of one of this component's ports"
+        "invalid": "must be a port number (1-65535) or the name of one of this component's ports",
+        "null": "may not be null",
     }
 
     def _deserialize(self, value, attr, data, **kwargs):

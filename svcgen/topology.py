@@ -6,12 +6,13 @@ This module is what the API and the CLI call; both get the same answers.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import BodyMalformed, FieldError, json_type
+from .errors import BodyMalformed, FieldError, json_type, shown
 
 #: The default Kubernetes ``--service-node-port-range`` (kube-apiserver
 #: ``DefaultServiceNodePortRange``: base 30000, size 2768).
@@ -74,9 +75,17 @@ class _StrictYamlLoader(yaml.SafeLoader):
         self._aliases = 0
 
     def construct_yaml_int(self, node):
-        value = super().construct_yaml_int(node)
-        _check_digits(value)
-        return value
+        text = node.value
+        if len(text.lstrip("+-")) > MAX_DIGITS:
+            raise BodyMalformed(_too_many_digits())
+        if not _DECIMAL.fullmatch(text):
+            raise BodyMalformed(
+                f"the number {shown(text)}{_at(node.start_mark)} is written in a YAML 1.1 form "
+                "(octal, hexadecimal, binary, base 60 or with underscores) that YAML 1.2 "
+                "readers take differently: write it in decimal without leading zeros, or "
+                "quote it if it is text"
+            )
+        return super().construct_yaml_int(node)
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -95,35 +104,42 @@ class _StrictYamlLoader(yaml.SafeLoader):
             self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
-        seen = set()
+        seen: dict = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue  # '<<' merge keys are flattened by the base class
             key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, list | dict):
+            if isinstance(key, list | dict | set):
                 continue  # the base class reports unhashable keys
             if key in seen:
-                mark = key_node.start_mark
+                spelled = shown(key) if isinstance(key, str) else json.dumps(key, default=str)
                 raise BodyMalformed(
-                    f"the document is not valid YAML: the key {key!r} appears twice in one "
-                    f"mapping, again at line {mark.line + 1} column {mark.column + 1}; keep one"
+                    f"the document is not valid YAML: the key {spelled} appears twice in one "
+                    f"mapping,{_at(seen[key])} and{_at(key_node.start_mark)}; keep one"
                 )
-            seen.add(key)
+            seen[key] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)
 
 
 _StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _StrictYamlLoader.construct_yaml_int)
 
 
-def _check_digits(value: int) -> int:
-    if abs(value) >= 10**MAX_DIGITS:
-        raise BodyMalformed(f"a whole number in the document has more than {MAX_DIGITS} digits")
-    return value
+#: A whole number as YAML 1.1 and 1.2 readers both read it: decimal, no leading zero.
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+
+
+def _too_many_digits() -> str:
+    return f"a whole number in the document has more than {MAX_DIGITS} digits"
+
+
+def _at(mark) -> str:
+    """`` at line L column C`` of a PyYAML mark (counted from 1, as JSON's errors count)."""
+    return f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
 
 
 def _json_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_DIGITS:
-        raise BodyMalformed(f"a whole number in the document has more than {MAX_DIGITS} digits")
+        raise BodyMalformed(_too_many_digits())
     return int(text)
 
 
@@ -188,8 +204,10 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
                 parse_int=_json_int,
             )
         except json.JSONDecodeError as exc:
+            problem = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
             raise BodyMalformed(
-                f"the document is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                f"the document is not valid JSON: {problem} at line {exc.lineno} column "
+                f"{exc.colno}{_yaml_hint(data)}"
             ) from None
         except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
             raise BodyMalformed(f"the document is not valid JSON: {_short(exc)}") from None
@@ -201,7 +219,9 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
         try:
             doc = yaml.load(data, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
-            raise BodyMalformed(f"the document is not valid YAML: {yaml_problem(exc)}") from None
+            raise BodyMalformed(
+                f"the document is not valid YAML: {yaml_problem(exc, data)}"
+            ) from None
         except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
             # PyYAML's constructors raise these for a value its tag cannot hold: a date
             # such as 2026-13-45, an integer of more than 4300 digits, !!bool maybe
@@ -221,7 +241,7 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
 _TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'components'"
 
 
-def yaml_problem(exc: yaml.YAMLError) -> str:
+def yaml_problem(exc: yaml.YAMLError, text: str | None = None) -> str:
     """PyYAML's error as one line a person can act on: what is wrong and where.
 
     PyYAML's own text spans several lines and names the input ``"<unicode string>"``
@@ -230,16 +250,24 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
     JSON's errors give them.
 
     :param exc: an error of ``yaml.load``.
+    :param text: the text that was parsed, to place a character the reader refused
+        (PyYAML gives only its offset).
     :returns: e.g. ``mapping values are not allowed here at line 2 column 6``.
     """
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character, e.g. NUL or ESC
+        where = ""
+        if text is not None and 0 <= exc.position <= len(text):
+            line = text.count("\n", 0, exc.position) + 1
+            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            where = f" at line {line} column {column}"
+        return (
+            f"the character U+{exc.character:04X} is not allowed in YAML{where}: remove it, "
+            "or write it as an escape inside double quotes"
+        )
     if not isinstance(exc, yaml.MarkedYAMLError):
         return _short(exc)
-
-    def at(mark) -> str:
-        return f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
-
     problem = (exc.problem or "cannot be read").replace("'<stream end>'", "the end of the document")
-    problem += at(exc.problem_mark)
+    problem += _at(exc.problem_mark)
     if not exc.context:
         return problem
     context = exc.context
@@ -248,8 +276,20 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
         or (exc.context_mark.line, exc.context_mark.column)
         != (exc.problem_mark.line, exc.problem_mark.column)
     ):
-        context += at(exc.context_mark)
+        context += _at(exc.context_mark)
     return f"{context}: {problem}"
+
+
+def _yaml_hint(text: str) -> str:
+    """For a body sent as JSON that is not JSON: ``; it is YAML: ...`` when it reads as
+    a YAML mapping (sent with the wrong Content-Type), else nothing."""
+    try:
+        parsed = yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader
+    except Exception:  # not YAML either, or over a limit: no hint
+        return ""
+    if not isinstance(parsed, dict):
+        return ""
+    return "; the body reads as YAML: send it with Content-Type: application/yaml"
 
 
 def chart_version_for(document: dict, revision: int) -> str:

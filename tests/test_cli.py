@@ -45,7 +45,7 @@ def test_validate_reports_every_error_with_its_path_and_exits_1(tmp_path):
     # fields are right: with field errors in it, those are all that is reported.
     assert result.stderr.splitlines() == [
         f"{bad}: error: components.0.ports.0.port: must be a whole number, written without"
-        ' quotes (e.g. 8080, not "8080")',
+        ' quotes (80, not "80")',
         f"{bad}: error: components.0.ports.0.targetport: is not a known field here; did you"
         " mean 'targetPort'? Known fields: name, nodePort, port, protocol, targetPort",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 
 import pytest
 
@@ -554,28 +555,63 @@ def test_unknown_field_suggests_the_known_one():
 
 def test_quoted_number_error_says_how_to_fix():
     message = errors_of(with_("components.1.ports.0.port", "8080"))["components.1.ports.0.port"]
-    assert message == 'must be a whole number, written without quotes (e.g. 8080, not "8080")'
+    assert message == 'must be a whole number, written without quotes (8080, not "8080")'
 
 
 @pytest.mark.parametrize(
     ("given", "says"),
     [
-        (" 8080 ", 'must be a whole number, written without quotes (e.g. 8080, not "8080")'),
-        ("-1", 'must be a whole number, written without quotes (e.g. 8080, not "8080")'),
-        ("http", "must be a whole number (e.g. 8080), not a string"),
-        ("8080.0", "must be a whole number (e.g. 8080), not a string"),
-        (2.5, "must be a whole number (e.g. 8080), not 2.5"),
-        (8080.0, "must be a whole number (e.g. 8080), not 8080.0"),
-        (True, "must be a whole number (e.g. 8080), not true"),
-        ([8080], "must be a whole number (e.g. 8080), not a list"),
-        ({"port": 8080}, "must be a whole number (e.g. 8080), not a mapping"),
+        (" 8080 ", 'must be a whole number, written without quotes (8080, not " 8080 ")'),
+        ("-1", 'must be a whole number, written without quotes (-1, not "-1")'),
+        # YAML 1.1 leaves 08080 (unquoted) a string: an 8 is no octal digit
+        (
+            "08080",
+            'must be a whole number, written without quotes or leading zeros (8080, not "08080")',
+        ),
+        ("http", "must be a whole number, not a string"),
+        ("8080.0", "must be a whole number, not a string"),
+        (2.5, "must be a whole number, not 2.5"),
+        (8080.0, "must be a whole number, not 8080.0"),
+        (True, "must be a whole number, not true"),
+        ([8080], "must be a whole number, not a list"),
+        ({"port": 8080}, "must be a whole number, not a mapping"),
+        (datetime.date(2026, 1, 1), "must be a whole number, not a date"),
+        (datetime.datetime(2026, 1, 1, 10), "must be a whole number, not a date and time"),
+        ({8080}, "must be a whole number, not a set"),
+        (b"8080", "must be a whole number, not binary data"),
     ],
 )
 def test_a_number_of_the_wrong_type_is_told_what_it_was(given, says):
-    """Only a number in quotes is told to drop them; anything else is named."""
+    """Only a number in quotes is told to drop them, shown written right; anything else
+    is named, YAML's own types (dates, sets, binary) included."""
     assert errors_of(with_("components.1.ports.0.port", given)) == {
         "components.1.ports.0.port": says
     }
+
+
+def test_the_quoted_number_shown_is_the_one_sent():
+    """Every whole-number field shows the user's own number, not a port's."""
+    doc = with_(
+        "components.1.probes", {"readiness": {"tcpSocket": {"port": 8080}, "periodSeconds": "10"}}
+    )
+    assert errors_of(doc) == {
+        "components.1.probes.readiness.periodSeconds": (
+            'must be a whole number, written without quotes (10, not "10")'
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("components.0.dependsOn", [None]),
+        ("components.1.probes", {"readiness": {"httpGet": {"path": "/", "port": None}}}),
+    ],
+)
+def test_null_is_told_the_same_everywhere(path, value):
+    """svcgen's own fields say 'may not be null' as the others do, not marshmallow's
+    'Field may not be null.'"""
+    assert list(errors_of(with_(path, value)).values()) == ["may not be null"]
 
 
 QUOTE_HINT = (
@@ -621,7 +657,7 @@ def test_a_string_of_the_wrong_type_is_told_what_it_was(path, given, field, says
     ("given", "says"),
     [
         ("true", 'must be true or false, written without quotes (true, not "true")'),
-        (" False", 'must be true or false, written without quotes (true, not "true")'),
+        (" False", 'must be true or false, written without quotes (false, not " False")'),
         ("yes", "must be true or false, not a string"),
         (1, "must be true or false, not a number"),
         (None, "may not be null"),
@@ -711,3 +747,9 @@ def test_ip_hosts_are_reported_with_the_other_field_errors():
         "'2001:db8::1' is an IP address; an ExternalName is a DNS name, so give IPs as "
         "'addresses' instead"
     )
+
+
+def test_several_ports_each_need_a_name_saying_why():
+    doc = with_("components.1.ports", [{"port": 8080}, {"port": 9090}])
+    says = "is required when a component has several ports: Kubernetes names each port of a Service with more than one"
+    assert errors_of(doc) == {"components.1.ports.0.name": says, "components.1.ports.1.name": says}

@@ -84,7 +84,36 @@ TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'component
             b"a: 1\nb: 2\na: 3\n",
             "application/yaml",
             "the document is not valid YAML: the key 'a' appears twice in one mapping, "
-            "again at line 3 column 1; keep one",
+            "at line 1 column 1 and at line 3 column 1; keep one",
+        ),
+        (
+            b"2026-01-01: a\n2026-01-01: b\n",
+            "application/yaml",
+            'the document is not valid YAML: the key "2026-01-01" appears twice in one '
+            "mapping, at line 1 column 1 and at line 2 column 1; keep one",
+        ),
+        (
+            b"name: a\x00b\n",
+            "application/yaml",
+            "the document is not valid YAML: the character U+0000 is not allowed in YAML at "
+            "line 1 column 8: remove it, or write it as an escape inside double quotes",
+        ),
+        (
+            b"a:\n  image: \x1b[0mnginx\n",
+            "application/yaml",
+            "the document is not valid YAML: the character U+001B is not allowed in YAML at "
+            "line 2 column 10: remove it, or write it as an escape inside double quotes",
+        ),
+        (
+            b'{"name": "shop',
+            "application/json",
+            "the document is not valid JSON: Unterminated string starting at line 1 column 10",
+        ),
+        (
+            b"name: shop\ncomponents: []\n",
+            "application/json",
+            "the document is not valid JSON: Expecting value at line 1 column 1; the body "
+            "reads as YAML: send it with Content-Type: application/yaml",
         ),
     ],
     ids=[
@@ -97,6 +126,11 @@ TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'component
         "unclosed quote",
         "unknown alias",
         "duplicate key",
+        "duplicate date key",
+        "NUL",
+        "terminal colour",
+        "unterminated JSON string",
+        "YAML sent as JSON",
     ],
 )
 def test_an_unreadable_document_is_told_what_and_where_in_one_line(body, content_type, says):
@@ -143,3 +177,26 @@ def test_error_fields_spell_yaml_keys_as_yaml_does():
         "components.0.env.null",
         "components.0.env.true",
     }
+
+
+@pytest.mark.parametrize(
+    "written", ["0120", "-0120", "1:20", "0x1F90", "0b11", "1_000", "!!int '010'"]
+)
+def test_numbers_yaml_versions_read_differently_are_refused(written):
+    """YAML 1.1 (PyYAML, Helm's reader) takes 0120 as octal 80 and 1:20 as base 60;
+    YAML 1.2 takes them as 120 and as text: svcgen refuses them rather than guess."""
+    with pytest.raises(BodyMalformed) as info:
+        parse_document(f"name: shop\nreplicas: {written}\n", "application/yaml")
+    shown_text = written.removeprefix("!!int ").strip("'")
+    assert str(info.value) == (
+        f"the number {shown_text!r} at line 2 column 11 is written in a YAML 1.1 form "
+        "(octal, hexadecimal, binary, base 60 or with underscores) that YAML 1.2 readers "
+        "take differently: write it in decimal without leading zeros, or quote it if it is text"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [("0", 0), ("-0", 0), ("8080", 8080), ("+1", 1), ("-12", -12)]
+)
+def test_decimal_numbers_read_as_ever(written, read):
+    assert parse_document(f"n: {written}\n", "application/yaml") == {"n": read}
