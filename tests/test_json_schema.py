@@ -252,6 +252,8 @@ def _str_maps(cls, seen=None):
     for name, field in cls().fields.items():
         inner = getattr(field, "inner", None)
         nested = getattr(field, "nested", None) or getattr(inner, "nested", None)
+        if isinstance(inner, schemas.DependsOnField):  # a name, or a DependsOnSchema
+            nested = schemas.DependsOnSchema
         if isinstance(field, StrMap):
             yield cls.__name__.removesuffix("Schema"), name, field
         elif isinstance(nested, type):
@@ -262,7 +264,14 @@ def test_map_limits_are_the_fields_own():
     """maxProperties and each value's maxLength come from the StrMap field itself (the
     limits the server applies), for every map of the document."""
     found = list(_str_maps(schemas.TopologySchema))
-    assert {name for _, name, _ in found} >= {"labels", "env", "annotations", "requests", "limits"}
+    assert {(where, name) for where, name, _ in found} == {
+        ("Topology", "labels"),
+        ("Component", "env"),
+        ("Service", "annotations"),
+        ("DependsOn", "env"),
+        ("Resources", "requests"),
+        ("Resources", "limits"),
+    }
     for definition, name, field in found:
         node = (SCHEMA if definition == "Topology" else SCHEMA["$defs"][definition])["properties"][
             name

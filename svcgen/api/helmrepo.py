@@ -21,7 +21,7 @@ from flask_smorest import Blueprint
 from .. import history
 from ..errors import TopologyNotFound
 from ..helmindex import build_index
-from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, doc, error_responses
+from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, ETAG_HEADER, doc, error_responses
 from .storage import open_session, reader
 from .views import archive_response, conditional
 
@@ -92,7 +92,12 @@ class Index(MethodView):
 
     @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": _INDEX_CONTENT}})
-    @blp.response(200, content_type="application/yaml", description="Helm's index.yaml")
+    @blp.response(
+        200,
+        content_type="application/yaml",
+        description="Helm's index.yaml; its ETag is the sha256 of the body",
+        headers=ETAG_HEADER,
+    )
     def get(self):
         """The chart repository's index.yaml: every revision's chart"""
         data, etag = index_cache().get()
@@ -105,7 +110,12 @@ class Archive(MethodView):
 
     @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": ARCHIVE_CONTENT}})
-    @blp.response(200, content_type="application/gzip", description="<name>-<version>.tgz")
+    @blp.response(
+        200,
+        content_type="application/gzip",
+        description="<name>-<version>.tgz; its ETag is the sha256 of the bytes (the index's digest)",
+        headers=ETAG_HEADER,
+    )
     @error_responses(blp, 404)
     def get(self, filename: str):
         """A chart archive listed in the index, as stored"""
