@@ -21,6 +21,7 @@ import json
 import logging
 
 from gunicorn import glogging, util
+from gunicorn.instrument.statsd import Statsd
 
 
 def json_error_page(sock, status_int: int, reason: str, mesg: str) -> None:
@@ -60,10 +61,26 @@ class Logger(glogging.Logger):
     Here it is also false while ``gunicorn.access`` is not enabled for ``INFO``, the
     level gunicorn logs access lines at; a configuration that enables it gets its
     lines as before.
+
+    gunicorn puts its statsd logger in place of its default one when ``statsd_host`` is
+    set, but not in place of another class; so does this one (:class:`StatsdLogger`).
     """
+
+    def __new__(cls, cfg, *args, **kwargs):
+        """A :class:`StatsdLogger` when ``cfg.statsd_host`` is set, as gunicorn's
+        ``Config.logger_class`` picks its ``Statsd`` for its default logger."""
+        if cls is Logger and getattr(cfg, "statsd_host", None):
+            cls = StatsdLogger
+        return super().__new__(cls)
 
     @property
     def access_log_enabled(self) -> bool:
         """Whether gunicorn's settings ask for access lines and ``gunicorn.access``
         would write one (``logging.Logger.isEnabledFor(INFO)``, cached by logging)."""
         return super().access_log_enabled and self.access_log.isEnabledFor(logging.INFO)
+
+
+class StatsdLogger(Logger, Statsd):
+    """:class:`Logger` that also sends gunicorn's statsd metrics (``--statsd-host``): the
+    request timer and counters are sent for every request, the access line built only
+    when written."""

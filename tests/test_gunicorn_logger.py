@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +12,15 @@ from types import SimpleNamespace
 
 import pytest
 from gunicorn.config import Config
+from gunicorn.instrument.statsd import Statsd
 
 from svcgen import serving
+from svcgen.logs import logging_config
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: The loggers gunicorn's logger and svcgen's logging configuration set up.
+TOUCHED = ("", "gunicorn.access", "gunicorn.error", "svcgen", "svcgen.request")
 
 
 class Counting(serving.Logger):
@@ -28,27 +34,28 @@ class Counting(serving.Logger):
 
 
 @pytest.fixture(autouse=True)
-def _restore_gunicorn_loggers():
-    """gunicorn's logger adds handlers and sets levels on ``gunicorn.*``: undone after."""
-    loggers = [logging.getLogger(name) for name in ("gunicorn.access", "gunicorn.error")]
-    saved = [(logger.level, list(logger.handlers)) for logger in loggers]
+def _restore_loggers():
+    """gunicorn's logger and ``logging_config`` add handlers and set levels and
+    ``propagate`` on these loggers: undone after, for the tests that follow."""
+    loggers = [logging.getLogger(name) for name in TOUCHED]
+    saved = [(lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
     Counting.built = 0
     yield
-    for logger, (level, handlers) in zip(loggers, saved, strict=True):
+    for logger, (level, handlers, propagate, disabled) in zip(loggers, saved, strict=True):
         for handler in logger.handlers:
             if handler not in handlers:
                 handler.close()
         logger.handlers[:] = handlers
         logger.setLevel(level)
+        logger.propagate, logger.disabled = propagate, disabled
 
 
-def _logger(tmp_path: Path, *, access_log: bool) -> Counting:
-    """svcgen's gunicorn logger, with or without an access log file (``access.log``)."""
+def _config(tmp_path: Path, **settings) -> Config:
     config = Config()
     config.set("errorlog", str(tmp_path / "error.log"))
-    if access_log:
-        config.set("accesslog", str(tmp_path / "access.log"))
-    return Counting(config)
+    for key, value in settings.items():
+        config.set(key, value)
+    return config
 
 
 def _access(log: serving.Logger) -> None:
@@ -65,17 +72,17 @@ def _access(log: serving.Logger) -> None:
     log.access(response, request, environ, datetime.timedelta(microseconds=1500))
 
 
-def test_no_access_line_is_built_while_gunicorn_access_is_silent(tmp_path):
-    log = _logger(tmp_path, access_log=True)
-    logging.getLogger("gunicorn.access").setLevel(logging.CRITICAL)  # as logging_config sets it
+def test_under_svcgens_logging_configuration_no_access_line_is_built(tmp_path):
+    """gunicorn.conf.py's own configuration (``logging_config``) keeps gunicorn.access
+    silent, so the line is never built."""
+    log = Counting(_config(tmp_path, logconfig_dict=logging_config("INFO")))
     assert log.access_log_enabled is False
     _access(log)
     assert Counting.built == 0
-    assert (tmp_path / "access.log").read_text() == ""
 
 
 def test_an_access_log_that_writes_still_gets_its_lines(tmp_path):
-    log = _logger(tmp_path, access_log=True)
+    log = Counting(_config(tmp_path, accesslog=str(tmp_path / "access.log")))
     assert logging.getLogger("gunicorn.access").isEnabledFor(logging.INFO)  # gunicorn's own setup
     assert log.access_log_enabled is True
     _access(log)
@@ -89,10 +96,30 @@ def test_an_access_log_that_writes_still_gets_its_lines(tmp_path):
 def test_without_any_access_log_setting_gunicorn_builds_none(tmp_path):
     """gunicorn's own decision from its settings still holds: no access log, no logging
     configuration, no syslog: nothing built, whatever the logger's level."""
-    log = _logger(tmp_path, access_log=False)
+    log = Counting(_config(tmp_path))
     assert log.access_log_enabled is False
     _access(log)
     assert Counting.built == 0
+
+
+def test_with_a_statsd_host_the_metrics_are_sent_and_no_line_built(tmp_path):
+    """gunicorn swaps in its statsd logger only for its default class; svcgen's does
+    the same, so --statsd-host still sends the request timer and counter."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
+        receiver.bind(("127.0.0.1", 0))
+        receiver.settimeout(5)
+        host = f"127.0.0.1:{receiver.getsockname()[1]}"
+        config = _config(tmp_path, logconfig_dict=logging_config("INFO"), statsd_host=host)
+        log = serving.Logger(config)
+        assert isinstance(log, serving.StatsdLogger) and isinstance(log, Statsd)
+        try:
+            assert log.access_log_enabled is False
+            _access(log)
+            sent = {receiver.recv(4096).decode() for _ in range(3)}
+        finally:
+            log.sock.close()  # gunicorn's statsd logger never closes its socket itself
+    assert "gunicorn.request.duration:1.5|ms" in sent
+    assert "gunicorn.requests:1|c|@1.0" in sent
 
 
 def test_gunicorn_conf_uses_it():
