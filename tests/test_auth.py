@@ -334,3 +334,46 @@ def test_a_token_request_with_a_huge_number_or_compressed_is_refused_plainly(cli
     assert "Content-Encoding 'gzip' is not supported" in packed.get_json()["message"]
     names = [t["name"] for t in client.get("/api/v1/tokens").get_json()["items"]]
     assert "n1" not in names and "n2" not in names
+
+
+MAPPING = "must be a mapping of fields (a JSON object / YAML map)"
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "errors"),
+    [
+        (
+            {"name": 123, "role": "reader"},
+            "invalid body field 'name': must be a string",
+            [(["name"], "must be a string")],
+        ),
+        (
+            {"name": "ci"},
+            "invalid body field 'role': is required",
+            [(["role"], "is required")],
+        ),
+        (
+            {"name": "ci", "role": "reader", "rol": "x"},
+            "invalid body field 'rol': is not a known field here; did you mean 'role'? "
+            "Known fields: name, role",
+            [(["rol"], "is not a known field here; did you mean 'role'? Known fields: name, role")],
+        ),
+        ([], f"invalid body: {MAPPING}", [([], MAPPING)]),
+        ("ci", f"invalid body: {MAPPING}", [([], MAPPING)]),
+        (
+            {},
+            "invalid body field 'name': is required (and 1 more)",
+            [(["name"], "is required"), (["role"], "is required")],
+        ),
+    ],
+    ids=["not a string", "missing", "unknown field", "a list", "a string", "empty"],
+)
+def test_a_bad_token_request_says_what_in_the_documents_words(client, body, message, errors):
+    """The token API's 422s read like a topology's (not marshmallow's 'Not a valid
+    string.' or an '_schema' path), call a body field a body field, and store nothing."""
+    response = client.post("/api/v1/tokens", json=body)
+    assert response.status_code == 422
+    got = response.get_json()
+    assert got["message"] == message
+    assert [(e["path"], e["message"]) for e in got["errors"]] == errors
+    assert len(client.get("/api/v1/tokens").get_json()["items"]) == 1

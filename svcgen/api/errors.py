@@ -165,19 +165,31 @@ def handle_http_exception(exc: HTTPException):
     messages = data.get("messages")
     if code == 422 and isinstance(messages, dict):
         problems = [
-            FieldError(
-                (name,), " ".join(map(str, texts)) if isinstance(texts, list) else str(texts)
+            (
+                location,
+                FieldError(
+                    () if name == "_schema" else (name,),  # marshmallow's key for the whole
+                    " ".join(map(str, texts)) if isinstance(texts, list) else str(texts),
+                ),
             )
-            for location in messages.values()
-            for name, texts in location.items()
+            for location, named in messages.items()
+            for name, texts in named.items()
         ]
-        message = "invalid request parameters"
+        message = "invalid request"
         if problems:  # a client that shows only the message still learns what
-            first, more = problems[0], len(problems) - 1
-            message = f"invalid request parameter {shown(first.field)}: {first.message}"
+            (where, first), more = problems[0], len(problems) - 1
+            if where in _BODY_LOCATIONS:
+                what = f"body field {shown(first.field)}" if first.path else "body"
+            else:
+                what = f"request parameter {shown(first.field)}"
+            message = f"invalid {what}: {first.message}"
             message += f" (and {more} more)" if more else ""
-        return error_body(code, message, problems), code, headers
+        return error_body(code, message, [p for _, p in problems]), code, headers
     return error_body(code, message), code, headers
+
+
+#: webargs' locations of a request body (the rest are query, headers, cookies...).
+_BODY_LOCATIONS = frozenset({"json", "form", "json_or_form"})
 
 
 def handle_too_deep(exc: RecursionError):

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from .. import tokens
 from ..auth import ROLES, TOKEN_NAME
+from ..schemas import StrictSchema
 from .apidoc import error_responses
 from .bodies import StrictBlueprint
 from .storage import open_session
@@ -37,11 +38,22 @@ class TokenListSchema(ma.Schema):
     items = fields.List(fields.Nested(TokenSchema))
 
 
-class TokenRequestSchema(ma.Schema):
-    """What a new token is: its holder's name and its role."""
+#: The messages of a token request's fields: the topology document's wording
+#: (:mod:`svcgen.fields`), not marshmallow's ("Not a valid string.").
+_FIELD_MESSAGES = {
+    "required": "is required",
+    "null": "may not be null",
+    "invalid": "must be a string",
+}
+
+
+class TokenRequestSchema(StrictSchema):
+    """What a new token is: its holder's name and its role; another field is refused,
+    naming the nearest known one."""
 
     name = fields.String(
         required=True,
+        error_messages=_FIELD_MESSAGES,
         validate=validate.Regexp(
             TOKEN_NAME,
             error="must be 1 to 63 lower case letters, digits or '-', "
@@ -50,6 +62,7 @@ class TokenRequestSchema(ma.Schema):
     )
     role = fields.String(
         required=True,
+        error_messages=_FIELD_MESSAGES,
         validate=validate.OneOf(ROLES, error="must be one of " + ", ".join(ROLES)),
     )
 
