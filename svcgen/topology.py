@@ -66,13 +66,15 @@ def json_object(pairs: list[tuple[str, object]]) -> dict:
 
 class _StrictYamlLoader(yaml.SafeLoader):
     """PyYAML's safe loader (no Python objects, only YAML's standard types), refusing
-    a mapping that names a key twice, nesting deeper than :data:`MAX_DEPTH` and more
-    than :data:`MAX_ALIASES` aliases."""
+    a mapping that names a key twice, nesting deeper than :data:`MAX_DEPTH`, more
+    than :data:`MAX_ALIASES` aliases, an alias inside its own anchor (a document that
+    contains itself) and numbers YAML 1.1 and 1.2 read differently."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = 0
         self._aliases = 0
+        self._open_anchors: list[str] = []  # of the collections being composed
 
     def construct_yaml_int(self, node):
         text = node.value
@@ -88,13 +90,29 @@ class _StrictYamlLoader(yaml.SafeLoader):
         return super().construct_yaml_int(node)
 
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise BodyMalformed(
                     f"the document uses more than {MAX_ALIASES} YAML aliases (*name); "
                     "write the values out"
                 )
+            if event.anchor in self._open_anchors:
+                raise BodyMalformed(
+                    f"the YAML alias *{event.anchor[:40]}{_at(event.start_mark)} is inside the "
+                    f"value its anchor &{event.anchor[:40]} names: a document cannot contain itself"
+                )
+        opens = isinstance(event, yaml.CollectionStartEvent) and event.anchor is not None
+        if opens:
+            self._open_anchors.append(event.anchor)
+        try:
+            return self._compose_within_depth(parent, index)
+        finally:
+            if opens:
+                self._open_anchors.pop()
+
+    def _compose_within_depth(self, parent, index):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:

@@ -196,6 +196,19 @@ def test_chunked_body_over_the_limit_is_413_not_cut(make_app, tmp_path):
             "no such URL: '/api/v2/x'; the API's paths are listed at /api/docs",
         ),
         (
+            "GET",
+            "/api/v1/topologies/shop/",
+            404,
+            "no such URL: '/api/v1/topologies/shop/'; the API's paths are listed at /api/docs"
+            "; without the trailing slash it is '/api/v1/topologies/shop'",
+        ),
+        (
+            "GET",
+            "/api/v2/x/",
+            404,
+            "no such URL: '/api/v2/x/'; the API's paths are listed at /api/docs",
+        ),
+        (
             "PATCH",
             "/api/v1/topologies/shop",
             405,
@@ -206,6 +219,8 @@ def test_chunked_body_over_the_limit_is_413_not_cut(make_app, tmp_path):
 def test_a_url_no_route_serves_says_what_to_do(client, method, path, code, message):
     response = client.open(path, method=method)
     body = assert_json_error(response, code)
+    if code == 404:
+        assert body["message"] == message
     assert body["message"].startswith(message)
     if code == 405:  # the methods named are the ones Allow lists, in whatever order
         named = body["message"].removeprefix(message).split(", ")

@@ -105,6 +105,18 @@ TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'component
             "line 2 column 10: remove it, or write it as an escape inside double quotes",
         ),
         (
+            b"name: x\ncomponents: &c [1, *c]\n",
+            "application/yaml",
+            "the YAML alias *c at line 2 column 20 is inside the value its anchor &c names: "
+            "a document cannot contain itself",
+        ),
+        (
+            b"a: &m {b: 1, <<: *m}\n",
+            "application/yaml",
+            "the YAML alias *m at line 1 column 18 is inside the value its anchor &m names: "
+            "a document cannot contain itself",
+        ),
+        (
             b'{"name": "shop',
             "application/json",
             "the document is not valid JSON: Unterminated string starting at line 1 column 10",
@@ -129,6 +141,8 @@ TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'component
         "duplicate date key",
         "NUL",
         "terminal colour",
+        "alias inside its anchor",
+        "merge of itself",
         "unterminated JSON string",
         "YAML sent as JSON",
     ],

@@ -148,6 +148,8 @@ def handle_http_exception(exc: HTTPException):
     message = exc.description or HTTP_STATUS_CODES.get(code, "Error")
     if isinstance(exc, NotFound) and message == NotFound.description:  # no route matched
         hint = " (revision numbers start at 1)" if "/revisions/" in request.path else ""
+        if _routed_without_slash(request.path):
+            hint = f"; without the trailing slash it is {shown(request.path.rstrip('/'))}"
         message = (
             f"no such URL: {shown(request.path)}; the API's paths are listed at /api/docs{hint}"
         )
@@ -186,6 +188,19 @@ def handle_http_exception(exc: HTTPException):
             message += f" (and {more} more)" if more else ""
         return error_body(code, message, [p for _, p in problems]), code, headers
     return error_body(code, message), code, headers
+
+
+def _routed_without_slash(path: str) -> bool:
+    """Whether ``path`` ends in ``/`` and names a route without it (``.../shop/``)."""
+    trimmed = path.rstrip("/")
+    if not trimmed or trimmed == path:
+        return False
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(trimmed, method=request.method)
+    except HTTPException:
+        return False
+    return True
 
 
 #: webargs' locations of a request body (the rest are query, headers, cookies...).
