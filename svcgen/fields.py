@@ -56,6 +56,9 @@ class Str(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
+            choices = next((v for v in self.validators if isinstance(v, validate.OneOf)), None)
+            if choices is not None:  # quoting would not help: name the words it takes
+                raise ValidationError(f"{choices.error}, not {_given(value)}")
             raise self.make_error("invalid", why=_not_a_string(value))
         if self.max_length is not None and len(value) > self.max_length:
             # before ``check``, whose messages quote the value

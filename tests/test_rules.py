@@ -753,3 +753,29 @@ def test_several_ports_each_need_a_name_saying_why():
     doc = with_("components.1.ports", [{"port": 8080}, {"port": 9090}])
     says = "is required when a component has several ports: Kubernetes names each port of a Service with more than one"
     assert errors_of(doc) == {"components.1.ports.0.name": says, "components.1.ports.1.name": says}
+
+
+@pytest.mark.parametrize(
+    ("path", "given", "says"),
+    [
+        (
+            "components.0.role",
+            123,
+            "must be one of frontend, backend, worker, external, not a number",
+        ),
+        (
+            "components.0.role",
+            ["frontend"],
+            "must be one of frontend, backend, worker, external, not a list",
+        ),
+        (
+            "components.0.ports.0.protocol",
+            True,
+            "must be one of TCP, UDP or SCTP (upper case), not true",
+        ),
+    ],
+)
+def test_a_word_field_given_no_string_names_its_words(path, given, says):
+    """Quoting a number would not make it a role: a field that takes a few words says
+    which, and what came instead."""
+    assert errors_of(with_(path, given)) == {path: says}
