@@ -77,17 +77,29 @@ class _StrictYamlLoader(yaml.SafeLoader):
         self._open_anchors: list[str] = []  # of the collections being composed
 
     def construct_yaml_int(self, node):
-        text = node.value
+        text = self.construct_scalar(node)  # "expected a scalar node" for !!int [1]
         if len(text.lstrip("+-")) > MAX_DIGITS:
             raise BodyMalformed(_too_many_digits())
         if not _DECIMAL.fullmatch(text):
-            raise BodyMalformed(
-                f"the number {shown(text)}{_at(node.start_mark)} is written in a YAML 1.1 form "
-                "(octal, hexadecimal, binary, base 60 or with underscores) that YAML 1.2 "
-                "readers take differently: write it in decimal without leading zeros, or "
-                "quote it if it is text"
-            )
+            if not _YAML11_INT.fullmatch(text):  # only a tag makes it an int: !!int abc
+                raise BodyMalformed(
+                    f"the value {shown(text)}{_at(node.start_mark)} is tagged !!int but is not "
+                    "a whole number: remove the tag, or write the number"
+                )
+            raise BodyMalformed(_yaml11_number(text, node))
         return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node):
+        text = self.construct_scalar(node)
+        if ":" in text or "_" in text:  # YAML 1.1's base 60 (1:30.5) and 1_0.5
+            raise BodyMalformed(_yaml11_number(text, node))
+        return super().construct_yaml_float(node)
+
+    def construct_yaml_str(self, node):
+        value = super().construct_yaml_str(node)
+        if node.style is None and _LEADING_ZERO.fullmatch(value):  # 08: a string in 1.1
+            raise BodyMalformed(_yaml11_number(value, node))
+        return value
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -140,10 +152,30 @@ class _StrictYamlLoader(yaml.SafeLoader):
 
 
 _StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _StrictYamlLoader.construct_yaml_int)
+_StrictYamlLoader.add_constructor("tag:yaml.org,2002:float", _StrictYamlLoader.construct_yaml_float)
+_StrictYamlLoader.add_constructor("tag:yaml.org,2002:str", _StrictYamlLoader.construct_yaml_str)
 
 
 #: A whole number as YAML 1.1 and 1.2 readers both read it: decimal, no leading zero.
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+#: PyYAML's (YAML 1.1) int forms: binary, octal, decimal, hexadecimal, base 60.
+_YAML11_INT = re.compile(
+    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+)
+#: Digits after a leading zero that YAML 1.1 leaves a string (08, 0089) and YAML 1.2
+#: reads as a number.
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+
+
+def _yaml11_number(text: str, node) -> str:
+    """The message of a number YAML 1.1 and 1.2 readers read differently."""
+    advice = "quote it if it is text" if node.style is None else "drop the tag"
+    return (
+        f"the number {shown(text)}{_at(node.start_mark)} is written in a YAML 1.1 form (octal, "
+        "hexadecimal, binary, base 60, with underscores or leading zeros) that YAML 1.2 readers "
+        f"take differently: write it in decimal without leading zeros, or {advice}"
+    )
 
 
 def _too_many_digits() -> str:
@@ -225,7 +257,7 @@ def parse_document(data: bytes | str, content_type: str | None = None) -> dict:
             problem = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
             raise BodyMalformed(
                 f"the document is not valid JSON: {problem} at line {exc.lineno} column "
-                f"{exc.colno}{_yaml_hint(data)}"
+                f"{exc.colno}{_yaml_hint(data, exc.pos)}"
             ) from None
         except ValueError as exc:  # an integer of more than 4300 digits (int_max_str_digits)
             raise BodyMalformed(f"the document is not valid JSON: {_short(exc)}") from None
@@ -298,16 +330,27 @@ def yaml_problem(exc: yaml.YAMLError, text: str | None = None) -> str:
     return f"{context}: {problem}"
 
 
-def _yaml_hint(text: str) -> str:
-    """For a body sent as JSON that is not JSON: ``; it is YAML: ...`` when it reads as
-    a YAML mapping (sent with the wrong Content-Type), else nothing."""
+def _yaml_hint(text: str, position: int) -> str:
+    """For a body sent as JSON that is not JSON: a hint to send it as YAML when JSON
+    failed at its first character, which is not one JSON starts with, and YAML reads it
+    as a mapping (its first events only: the whole body is not parsed twice).
+
+    :param text: the body.
+    :param position: where JSON's parser failed (``JSONDecodeError.pos``).
+    :returns: ``; the body reads as YAML: ...``, or nothing.
+    """
+    first = len(text) - len(text.lstrip())
+    if position != first or text[first : first + 1] in ("{", "[", '"'):
+        return ""
     try:
-        parsed = yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader
-    except Exception:  # not YAML either, or over a limit: no hint
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.MappingStartEvent):
+                return "; the body reads as YAML: send it as YAML (Content-Type: application/yaml)"
+            if isinstance(event, yaml.NodeEvent):
+                return ""  # a scalar or a list first: not a topology either way
+    except yaml.YAMLError:
         return ""
-    if not isinstance(parsed, dict):
-        return ""
-    return "; the body reads as YAML: send it with Content-Type: application/yaml"
+    return ""
 
 
 def chart_version_for(document: dict, revision: int) -> str:

@@ -125,7 +125,7 @@ TOPOLOGY_IS = "a JSON object or YAML mapping with at least 'name' and 'component
             b"name: shop\ncomponents: []\n",
             "application/json",
             "the document is not valid JSON: Expecting value at line 1 column 1; the body "
-            "reads as YAML: send it with Content-Type: application/yaml",
+            "reads as YAML: send it as YAML (Content-Type: application/yaml)",
         ),
     ],
     ids=[
@@ -194,18 +194,88 @@ def test_error_fields_spell_yaml_keys_as_yaml_does():
 
 
 @pytest.mark.parametrize(
-    "written", ["0120", "-0120", "1:20", "0x1F90", "0b11", "1_000", "!!int '010'"]
+    ("written", "shown_as", "advice"),
+    [
+        ("0120", "0120", "quote it if it is text"),
+        ("-0120", "-0120", "quote it if it is text"),
+        ("1:20", "1:20", "quote it if it is text"),
+        ("0x1F90", "0x1F90", "quote it if it is text"),
+        ("0b11", "0b11", "quote it if it is text"),
+        ("1_000", "1_000", "quote it if it is text"),
+        ("08", "08", "quote it if it is text"),  # a string to YAML 1.1, 8 to YAML 1.2
+        ("0089", "0089", "quote it if it is text"),
+        ("1:30.5", "1:30.5", "quote it if it is text"),  # a float in base 60
+        ("1_0.5", "1_0.5", "quote it if it is text"),
+        ("!!int '010'", "010", "drop the tag"),
+    ],
 )
-def test_numbers_yaml_versions_read_differently_are_refused(written):
-    """YAML 1.1 (PyYAML, Helm's reader) takes 0120 as octal 80 and 1:20 as base 60;
-    YAML 1.2 takes them as 120 and as text: svcgen refuses them rather than guess."""
+def test_numbers_yaml_versions_read_differently_are_refused(written, shown_as, advice):
+    """YAML 1.1 (PyYAML, Helm's reader) takes 0120 as octal 80, 1:20 as base 60 and 08 as
+    text; YAML 1.2 takes them as 120, as text and as 8: svcgen refuses them rather than
+    guess, saying where."""
     with pytest.raises(BodyMalformed) as info:
         parse_document(f"name: shop\nreplicas: {written}\n", "application/yaml")
-    shown_text = written.removeprefix("!!int ").strip("'")
     assert str(info.value) == (
-        f"the number {shown_text!r} at line 2 column 11 is written in a YAML 1.1 form "
-        "(octal, hexadecimal, binary, base 60 or with underscores) that YAML 1.2 readers "
-        "take differently: write it in decimal without leading zeros, or quote it if it is text"
+        f"the number {shown_as!r} at line 2 column 11 is written in a YAML 1.1 form (octal, "
+        "hexadecimal, binary, base 60, with underscores or leading zeros) that YAML 1.2 "
+        f"readers take differently: write it in decimal without leading zeros, or {advice}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        (
+            "!!int abc",
+            "the value 'abc' at line 1 column 4 is tagged !!int but is not a whole "
+            "number: remove the tag, or write the number",
+        ),
+        (
+            "!!int ''",
+            "the value '' at line 1 column 4 is tagged !!int but is not a whole "
+            "number: remove the tag, or write the number",
+        ),
+        (
+            "!!int [1]",
+            "the document is not valid YAML: expected a scalar node, but found "
+            "sequence at line 1 column 4",
+        ),
+    ],
+)
+def test_an_int_tag_on_what_is_no_number_says_so(written, says):
+    with pytest.raises(BodyMalformed) as info:
+        parse_document(f"n: {written}\n", "application/yaml")
+    assert str(info.value) == says
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("'08'", "08"), ("1.5", 1.5), ("6.10", 6.1), ("1e3", "1e3"), ("'1:20'", "1:20")],
+)
+def test_quoted_text_and_plain_decimals_read_as_ever(written, read):
+    assert parse_document(f"n: {written}\n", "application/yaml") == {"n": read}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"a": 1,}', b"{'a': 1}", b"- a\n- b\n", b"plain text", b'["name: shop"'],
+)
+def test_json_typos_get_no_yaml_hint(body):
+    """Only a body that reads as a YAML mapping from its first character is told to
+    send YAML; a JSON object or list with a typo is told only where JSON failed."""
+    with pytest.raises(BodyMalformed) as info:
+        parse_document(body, "application/json")
+    assert "YAML" not in str(info.value)
+
+
+def test_the_yaml_hint_does_not_parse_a_large_body_again():
+    """A JSON body that failed past its first character gets no hint (and no YAML parse
+    of the whole body); the message names where JSON failed, at its end."""
+    body = '{"a": [' + ",".join(['"x"'] * 20000) + ",]}"
+    with pytest.raises(BodyMalformed) as info:
+        parse_document(body, "application/json")
+    assert str(info.value) == (
+        f"the document is not valid JSON: Expecting value at line 1 column {len(body) - 1}"
     )
 
 
