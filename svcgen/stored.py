@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,9 +82,13 @@ def stored_topology(row: Topology, revision: Revision) -> StoredTopology:
     )
 
 
+#: The form of a revision's entity tag (:func:`etag`), unquoted.
+ETAG_FORM = re.compile(r"[0-9a-f]{40}")
+
+
 def etag(name: str, number: int, chart_version: str, document: str) -> str:
-    """A revision's strong entity tag (unquoted, 40 hex digits): a sha256 of what
-    names it and of its document as stored (JSON text; nothing is parsed)."""
+    """A revision's strong entity tag (unquoted, 40 hex digits, :data:`ETAG_FORM`): a
+    sha256 of what names it and of its document as stored (JSON text; nothing is parsed)."""
     return hashlib.sha256(f"{name}\n{number}\n{chart_version}\n{document}".encode()).hexdigest()[
         :40
     ]

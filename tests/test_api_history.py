@@ -193,10 +193,11 @@ def test_require_if_match_makes_it_428(strict_client, shop):
     client = strict_client
     etag = create(client, shop).headers["ETag"]
     for method in ("put", "delete"):
-        response = getattr(client, method)(f"{BASE}/shop", json=shop)
-        assert response.status_code == 428, method
-        body = response.get_json()
-        assert body["code"] == 428 and "If-Match" in body["message"]
+        for headers in ({}, {"If-None-Match": '"other"'}):  # If-None-Match is no If-Match
+            response = getattr(client, method)(f"{BASE}/shop", json=shop, headers=headers)
+            assert response.status_code == 428, (method, headers)
+            body = response.get_json()
+            assert body["code"] == 428 and "If-Match" in body["message"]
     assert client.get(f"{BASE}/shop").get_json()["revision"] == 1
     response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": etag})
     assert response.status_code == 200

@@ -292,24 +292,6 @@ def test_revision_unknown_is_404(client, shop):
     assert client.get(f"{BASE}/other/revisions/1").status_code == 404
 
 
-@pytest.mark.parametrize("header", ["garbage no quotes", '"unterminated', ",", "  "])
-def test_an_unreadable_if_match_is_412_never_ignored(client, shop, header):
-    """A precondition the client sent but the server cannot read fails; it is not
-    taken for 'no precondition' (PUT and DELETE both)."""
-    create(client, shop)
-    shop["description"] = "lost update"
-    response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": header})
-    assert response.status_code == 412, response.get_json()
-    tag = client.get(f"{BASE}/shop").headers["ETag"]
-    assert response.get_json()["message"] == (
-        "If-Match names no entity tag: send the ETag as the server sent it, in double "
-        f'quotes (If-Match: {tag[:9]}...")'
-    )
-    assert client.delete(f"{BASE}/shop", headers={"If-Match": header}).status_code == 412
-    after = client.get(f"{BASE}/shop").get_json()
-    assert after["revision"] == 1 and after["description"] != "lost update"
-
-
 def test_a_weak_if_match_is_told_to_drop_w(client, shop):
     """Writes compare ETags strongly (RFC 9110 section 13.1.1): the current tag sent as
     weak never matches, and the 412 says so rather than that the topology changed."""
@@ -337,22 +319,60 @@ def test_if_none_match_naming_the_topology_refuses_the_write(client, shop, held)
     tag = client.get(f"{BASE}/shop").headers["ETag"]
     header = held.replace("current", tag)
     which = "is *" if held == "*" else "names the current revision's ETag"
-    said = (
-        f"If-None-Match {which}, so the topology is not changed (RFC 9110 section 13.1.2); "
-        "a PUT replaces an existing topology, a POST creates one"
-    )
+    said = f"If-None-Match {which}, so the topology is not changed (RFC 9110 section 13.1.2); "
     shop["description"] = "not stored"
     put = client.put(f"{BASE}/shop", json=shop, headers={"If-None-Match": header})
-    assert (put.status_code, put.get_json()["message"]) == (412, said)
+    assert (put.status_code, put.get_json()["message"]) == (
+        412,
+        said + "a PUT replaces an existing topology, a POST creates one",
+    )
     gone = client.delete(f"{BASE}/shop", headers={"If-None-Match": header})
-    assert (gone.status_code, gone.get_json()["message"]) == (412, said)
+    assert (gone.status_code, gone.get_json()["message"]) == (
+        412,
+        said + "drop If-None-Match to delete it",
+    )
     after = client.get(f"{BASE}/shop").get_json()
     assert after["revision"] == 1 and after["description"] != "not stored"
     both = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": tag, "If-None-Match": header})
-    assert both.status_code == 412  # If-Match passes, If-None-Match still refuses
+    # If-Match passes, If-None-Match still refuses, and its message is the one given
+    assert (both.status_code, both.get_json()["message"]) == (
+        412,
+        said + "a PUT replaces an existing topology, a POST creates one",
+    )
     other = client.put(f"{BASE}/shop", json=shop, headers={"If-None-Match": '"other"'})
     assert other.status_code == 200 and other.get_json()["revision"] == 2
     assert client.delete(f"{BASE}/shop", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize("header", ["If-Match", "If-None-Match"])
+@pytest.mark.parametrize("value", ["garbage words", ",", '"unterminated', "  "])
+def test_an_unreadable_precondition_of_either_kind_is_412(client, shop, header, value):
+    """Neither precondition header is taken for none when it names no tag."""
+    create(client, shop)
+    tag = client.get(f"{BASE}/shop").headers["ETag"]
+    said = (
+        f"{header} names no entity tag: send the ETag as the server sent it, in double "
+        f'quotes ({header}: {tag[:9]}...")'
+    )
+    put = client.put(f"{BASE}/shop", json=shop, headers={header: value})
+    assert (put.status_code, put.get_json()["message"]) == (412, said)
+    gone = client.delete(f"{BASE}/shop", headers={header: value})
+    assert (gone.status_code, gone.get_json()["message"]) == (412, said)
+    assert client.get(f"{BASE}/shop").get_json()["revision"] == 1
+
+
+@pytest.mark.parametrize("value", ["garbage", '"garbage"', 'W/"x", "0123"'])
+def test_an_if_match_that_is_no_etag_of_ours_says_so(client, shop, value):
+    """A tag that cannot be a revision's (svcgen's are 40 hexadecimal digits) is not
+    told the topology has changed."""
+    create(client, shop)
+    response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": value})
+    assert (response.status_code, response.get_json()["message"]) == (
+        412,
+        "If-Match names no ETag svcgen makes (40 hexadecimal digits in double quotes): GET "
+        "the topology and send its ETag header as it came",
+    )
+    assert client.get(f"{BASE}/shop").get_json()["revision"] == 1
 
 
 def test_a_get_answer_can_be_edited_and_put_back(client, shop):

@@ -107,6 +107,25 @@ def test_failed_precondition_rolls_the_counter_back(Session, engine, shop):  # n
     assert replace(Session, "shop", shop, if_match=lambda tag: tag == etag).revision.number == 2
 
 
+def _refuses(tag: str) -> bool:
+    """A precondition test that raises its own 412, as the API's does for If-None-Match."""
+    raise PreconditionFailed("If-None-Match is *")
+
+
+def test_a_precondition_that_raises_rolls_everything_back(Session, engine, shop):  # noqa: N803
+    """A precondition test may raise its own 412 under the write lock: the revision
+    counter's bump is rolled back, on replace and on delete."""
+    create(Session, shop)
+    with pytest.raises(PreconditionFailed, match="If-None-Match is"):
+        replace(Session, "shop", shop, if_match=_refuses)
+    assert current(Session, "shop").revision.number == 1
+    assert count(engine, "revision") == 1
+    with pytest.raises(PreconditionFailed), Session() as session, session.begin():
+        repository.delete_topology(session, "shop", if_match=_refuses)
+    assert count(engine, "topology") == 1 and count(engine, "revision") == 1
+    assert replace(Session, "shop", shop).revision.number == 2
+
+
 def test_lower_chart_version_rolls_the_counter_back(Session, engine, shop):  # noqa: N803
     shop["chartVersion"] = "2.0.0"
     create(Session, shop)

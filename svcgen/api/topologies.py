@@ -10,6 +10,7 @@ from werkzeug.exceptions import PreconditionRequired
 from .. import history, metrics, repository
 from ..errors import PreconditionFailed
 from ..package import chart_filename, prepared
+from ..stored import ETAG_FORM
 from .apidoc import (
     CONDITIONAL_GET,
     DOCUMENT_BODY,
@@ -61,8 +62,11 @@ def if_match():
     since the client read it: the caller answers 412 saying so), and raises the 412
     itself, saying why, when the client's precondition cannot pass for another reason:
 
-    - ``If-Match`` that names no entity tag Werkzeug can read (``If-Match: not
-      quoted``): never taken for no precondition;
+    - ``If-Match`` or ``If-None-Match`` that names no entity tag Werkzeug can read
+      (``If-Match: not quoted``): never taken for no precondition;
+    - ``If-Match`` naming no tag of the form svcgen makes (40 hexadecimal digits,
+      :data:`svcgen.stored.ETAG_FORM`): it cannot be a revision's, so "has changed"
+      would mislead;
     - ``If-Match`` naming the tag only as weak (``W/"..."``): writes compare strongly
       (RFC 9110 section 13.1.1), so it never matches;
     - ``If-None-Match`` that is ``*`` or names the tag (weak comparison, section
@@ -82,25 +86,36 @@ def if_match():
     if not (sent_if_match or sent_if_none_match):
         return None
     wanted, unwanted = asked.if_match, asked.if_none_match
+    instead = (
+        "drop If-None-Match to delete it"
+        if asked.method == "DELETE"
+        else "a PUT replaces an existing topology, a POST creates one"
+    )
 
     def passes(etag: str) -> bool:
-        if sent_if_match and not wanted.contains(etag):
-            if not wanted:
+        for header, tags in (("If-Match", wanted), ("If-None-Match", unwanted)):
+            if header in asked.headers and not tags:
                 raise PreconditionFailed(
-                    f"If-Match names no entity tag: send the ETag as the server sent it, "
-                    f'in double quotes (If-Match: "{etag[:8]}...")'
+                    f"{header} names no entity tag: send the ETag as the server sent it, "
+                    f'in double quotes ({header}: "{etag[:8]}...")'
                 )
+        if sent_if_match and not wanted.contains(etag):
             if wanted.is_weak(etag):
                 raise PreconditionFailed(
                     "If-Match names the current ETag as weak (W/...); PUT and DELETE "
                     "compare ETags strongly (RFC 9110 section 13.1.1): send it without W/"
+                )
+            if not any(ETAG_FORM.fullmatch(tag) for tag in wanted.as_set(include_weak=True)):
+                raise PreconditionFailed(
+                    "If-Match names no ETag svcgen makes (40 hexadecimal digits in double "
+                    "quotes): GET the topology and send its ETag header as it came"
                 )
             return False
         if sent_if_none_match and unwanted.contains_weak(etag):
             which = "is *" if unwanted.star_tag else "names the current revision's ETag"
             raise PreconditionFailed(
                 f"If-None-Match {which}, so the topology is not changed (RFC 9110 section "
-                "13.1.2); a PUT replaces an existing topology, a POST creates one"
+                f"13.1.2); {instead}"
             )
         return True
 
