@@ -100,6 +100,7 @@ class Int(fields.Integer):
     default_error_messages = {
         "invalid": "must be a whole number, not {given}",
         "quoted": "must be a whole number, written without quotes ({number}, not {given})",
+        "quoted_long": "must be a whole number, written without quotes",
         "zeros": (
             "must be a whole number, written without quotes or leading zeros "
             "({number}, not {given})"
@@ -116,8 +117,10 @@ class Int(fields.Integer):
         text = _WHOLE_NUMBER_TEXT.fullmatch(value) if isinstance(value, str) else None
         if text is not None:
             sign, digits = text.group(1).replace("+", ""), text.group(2)
+            if len(digits) > 20:  # too long to show back whole
+                raise self.make_error("quoted_long")
             key = "zeros" if len(value.strip().lstrip("+-")) > len(digits) else "quoted"
-            raise self.make_error(key, number=sign + digits[:20], given=_quoted(value))
+            raise self.make_error(key, number=sign + digits, given=_quoted(value))
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.make_error("invalid", given=_given(value))
         return super()._deserialize(value, attr, data, **kwargs)

@@ -203,6 +203,13 @@ def test_chunked_body_over_the_limit_is_413_not_cut(make_app, tmp_path):
             "; without the trailing slash it is '/api/v1/topologies/shop'",
         ),
         (
+            "POST",
+            "/api/v1/topologies/shop/",
+            404,
+            "no such URL: '/api/v1/topologies/shop/'; the API's paths are listed at /api/docs"
+            "; without the trailing slash it is '/api/v1/topologies/shop'",
+        ),
+        (
             "GET",
             "/api/v2/x/",
             404,

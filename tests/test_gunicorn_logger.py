@@ -109,8 +109,13 @@ def test_with_a_statsd_host_the_metrics_are_sent_and_no_line_built(tmp_path):
         receiver.bind(("127.0.0.1", 0))
         receiver.settimeout(5)
         host = f"127.0.0.1:{receiver.getsockname()[1]}"
-        config = _config(tmp_path, logconfig_dict=logging_config("INFO"), statsd_host=host)
-        log = serving.Logger(config)
+        config = _config(
+            tmp_path,
+            logconfig_dict=logging_config("INFO"),
+            statsd_host=host,
+            logger_class=serving.Logger,  # as gunicorn.conf.py sets it
+        )
+        log = config.logger_class(config)  # as gunicorn's arbiter makes its logger
         assert isinstance(log, serving.StatsdLogger) and isinstance(log, Statsd)
         try:
             assert log.access_log_enabled is False

@@ -568,6 +568,7 @@ def test_quoted_number_error_says_how_to_fix():
             "08080",
             'must be a whole number, written without quotes or leading zeros (8080, not "08080")',
         ),
+        ("1" * 24, "must be a whole number, written without quotes"),
         ("http", "must be a whole number, not a string"),
         ("8080.0", "must be a whole number, not a string"),
         (2.5, "must be a whole number, not 2.5"),

@@ -198,6 +198,8 @@ def _routed_without_slash(path: str) -> bool:
     adapter = current_app.url_map.bind_to_environ(request.environ)
     try:
         adapter.match(trimmed, method=request.method)
+    except MethodNotAllowed:  # a route, for other methods
+        return True
     except HTTPException:
         return False
     return True
