@@ -58,7 +58,10 @@ class Str(fields.String):
         if not isinstance(value, str):
             choices = next((v for v in self.validators if isinstance(v, validate.OneOf)), None)
             if choices is not None:  # quoting would not help: name the words it takes
-                raise ValidationError(f"{choices.error}, not {_given(value)}")
+                words = choices.error.format(
+                    choices=choices.choices_text, labels=choices.labels_text, input=value
+                )
+                raise ValidationError(f"{words}, not {_given(value)}")
             raise self.make_error("invalid", why=_not_a_string(value))
         if self.max_length is not None and len(value) > self.max_length:
             # before ``check``, whose messages quote the value
@@ -72,7 +75,7 @@ class Str(fields.String):
 
 #: A whole number written as text, e.g. ``"8080"``, ``" -1 "`` or ``"08080"`` (which YAML
 #: 1.1 readers, PyYAML's and Helm's, leave a string: a leading zero is octal there).
-_WHOLE_NUMBER_TEXT = re.compile(r"\s*([-+]?)0*([0-9]+)\s*")
+_WHOLE_NUMBER_TEXT = re.compile(r"\s*(?P<sign>[-+]?)(?P<zeros>0*)(?P<digits>[0-9]+)\s*")
 
 
 def _given(value: object) -> str:
@@ -116,11 +119,12 @@ class Int(fields.Integer):
     def _deserialize(self, value, attr, data, **kwargs):
         text = _WHOLE_NUMBER_TEXT.fullmatch(value) if isinstance(value, str) else None
         if text is not None:
-            sign, digits = text.group(1).replace("+", ""), text.group(2)
+            digits = text["digits"]
             if len(digits) > 20:  # too long to show back whole
                 raise self.make_error("quoted_long")
-            key = "zeros" if len(value.strip().lstrip("+-")) > len(digits) else "quoted"
-            raise self.make_error(key, number=sign + digits, given=_quoted(value))
+            number = text["sign"].replace("+", "") + digits
+            key = "zeros" if text["zeros"] else "quoted"
+            raise self.make_error(key, number=number, given=_quoted(value))
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.make_error("invalid", given=_given(value))
         return super()._deserialize(value, attr, data, **kwargs)

@@ -87,7 +87,7 @@ class _StrictYamlLoader(yaml.SafeLoader):
                     "a whole number: remove the tag, or write the number"
                 )
             raise BodyMalformed(_yaml11_number(text, node))
-        return super().construct_yaml_int(node)
+        return int(text)  # plain decimal: what PyYAML's own constructor would make of it
 
     def construct_yaml_float(self, node):
         text = self.construct_scalar(node)
@@ -118,13 +118,6 @@ class _StrictYamlLoader(yaml.SafeLoader):
         opens = isinstance(event, yaml.CollectionStartEvent) and event.anchor is not None
         if opens:
             self._open_anchors.append(event.anchor)
-        try:
-            return self._compose_within_depth(parent, index)
-        finally:
-            if opens:
-                self._open_anchors.pop()
-
-    def _compose_within_depth(self, parent, index):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -132,6 +125,8 @@ class _StrictYamlLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+            if opens:
+                self._open_anchors.pop()
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}

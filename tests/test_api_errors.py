@@ -228,7 +228,8 @@ def test_a_url_no_route_serves_says_what_to_do(client, method, path, code, messa
     body = assert_json_error(response, code)
     if code == 404:
         assert body["message"] == message
-    assert body["message"].startswith(message)
+    else:  # a 405 goes on to name the methods, in whatever order
+        assert body["message"].startswith(message)
     if code == 405:  # the methods named are the ones Allow lists, in whatever order
         named = body["message"].removeprefix(message).split(", ")
         assert set(named) == set(response.headers["Allow"].split(", ")) >= {"GET", "PUT"}

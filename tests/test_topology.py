@@ -269,8 +269,8 @@ def test_json_typos_get_no_yaml_hint(body):
 
 
 def test_the_yaml_hint_does_not_parse_a_large_body_again():
-    """A JSON body that failed past its first character gets no hint (and no YAML parse
-    of the whole body); the message names where JSON failed, at its end."""
+    """A JSON body that failed past its first character gets no hint; the message
+    names where JSON failed, at its end."""
     body = '{"a": [' + ",".join(['"x"'] * 20000) + ",]}"
     with pytest.raises(BodyMalformed) as info:
         parse_document(body, "application/json")
@@ -284,3 +284,15 @@ def test_the_yaml_hint_does_not_parse_a_large_body_again():
 )
 def test_decimal_numbers_read_as_ever(written, read):
     assert parse_document(f"n: {written}\n", "application/yaml") == {"n": read}
+
+
+def test_the_yaml_hint_reads_only_the_first_events():
+    """A YAML mapping sent as JSON is told to send YAML even when the YAML is broken
+    further down: the hint reads the body's first events, not the whole body."""
+    body = "name: shop\ncomponents: [\n" + "  - x,\n" * 1000  # an unclosed flow list
+    with pytest.raises(BodyMalformed) as info:
+        parse_document(body, "application/json")
+    assert str(info.value) == (
+        "the document is not valid JSON: Expecting value at line 1 column 1; the body "
+        "reads as YAML: send it as YAML (Content-Type: application/yaml)"
+    )

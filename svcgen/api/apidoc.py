@@ -123,20 +123,24 @@ class CommonResponses(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs):
         """Add a 405 to each operation, a 422 to each of the API's (a query parameter
         it does not take: :mod:`svcgen.api.queries`), ``Location`` to a 201,
-        ``Content-Disposition`` to a chart archive, and the precondition headers
-        (:data:`CONDITIONAL_HEADERS`) and their 412 to an operation that answers 304."""
+        ``Content-Disposition`` to a chart archive, and to an operation that answers
+        304 the precondition headers (:data:`CONDITIONAL_HEADERS`), their 412 and the
+        ``ETag`` of its 200 (the tag a client sends back)."""
         for operation in (operations or {}).values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("405", "METHOD_NOT_ALLOWED")
             if path in API_PATHS:  # a query parameter the operation does not take
                 responses.setdefault("422", "UNPROCESSABLE_ENTITY")
-            if "304" in {str(code) for code in responses}:  # views.conditional answers it
+            conditional = "304" in {str(code) for code in responses}  # views.conditional
+            if conditional:
                 operation.setdefault("parameters", []).extend(copy.deepcopy(CONDITIONAL_HEADERS))
                 responses.setdefault("412", "PRECONDITION_FAILED")
             for code, response in responses.items():
                 if not isinstance(response, dict):
                     continue
                 headers = response.setdefault("headers", {})
+                if conditional and str(code) == "200":
+                    headers.setdefault("ETag", ETAG_HEADER["ETag"])
                 if str(code) == "201":
                     headers.setdefault("Location", _LOCATION_HEADER)
                 if "application/gzip" in response.get("content", {}):
@@ -241,30 +245,36 @@ def doc(blp, **notes):
     return decorator
 
 
+def header_parameter(name: str, description: str) -> dict:
+    """An optional request header as an OpenAPI parameter object, e.g.
+    ``header_parameter("If-Match", "the ETag the change is based on")``."""
+    return {
+        "in": "header",
+        "name": name,
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
 #: The precondition headers of a ``GET`` that :func:`svcgen.api.views.conditional`
 #: answers; :class:`CommonResponses` adds them to every operation that documents a 304.
 CONDITIONAL_HEADERS = [
-    {
-        "in": "header",
-        "name": "If-None-Match",
-        "required": False,
-        "description": "ETags the client holds, or *: a 304 without a body when one of "
-        "them is the current ETag (weak comparison)",
-        "schema": {"type": "string"},
-    },
-    {
-        "in": "header",
-        "name": "If-Match",
-        "required": False,
-        "description": "the ETag the client expects, or *: a 412 when the current one "
-        "is another (strong comparison)",
-        "schema": {"type": "string"},
-    },
+    header_parameter(
+        "If-None-Match",
+        "ETags the client holds, or *: a 304 without a body when one of them is the "
+        "current ETag (weak comparison)",
+    ),
+    header_parameter(
+        "If-Match",
+        "the ETag the client expects, or *: a 412 when the current one is another "
+        "(strong comparison)",
+    ),
 ]
 
 #: ``@doc(blp, **CONDITIONAL_GET)``: the 304 of a ``GET`` that
 #: :func:`svcgen.api.views.conditional` answers (:class:`CommonResponses` adds its
-#: headers and 412).
+#: headers, its 412 and the 200's ``ETag``).
 CONDITIONAL_GET = {
     "responses": {304: {"description": "Not Modified: If-None-Match names the current ETag"}},
 }

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..catalog import catalog_entities, dump_catalog
-from .apidoc import CONDITIONAL_GET, ETAG_HEADER, doc, error_responses
+from .apidoc import CONDITIONAL_GET, doc, error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
 from .views import conditional_body
@@ -31,7 +31,6 @@ class CatalogInfo(MethodView):
         description="One YAML document per entity: a System for the topology, a Component "
         "per frontend, backend and worker, a Resource per external data source; its ETag "
         "is the sha256 of the body",
-        headers=ETAG_HEADER,
     )
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):

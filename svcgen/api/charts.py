@@ -15,7 +15,6 @@ from ..package import archive_files
 from .apidoc import (
     ARCHIVE_CONTENT,
     CONDITIONAL_GET,
-    ETAG_HEADER,
     FILES_CONTENT,
     doc,
     error_responses,
@@ -43,7 +42,6 @@ class Chart(MethodView):
         200,
         content_type="application/gzip",
         description="The chart, a reproducible .tgz; its ETag is the sha256 of the bytes",
-        headers=ETAG_HEADER,
     )
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):
@@ -62,7 +60,6 @@ class ChartFiles(MethodView):
     @blp.response(
         200,
         description="{path relative to the chart root: text}; its ETag is the sha256 of the body",
-        headers=ETAG_HEADER,
     )
     @error_responses(blp, 404)
     def get(self, name: str, revision: int | None):

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import ServiceUnavailable
 
 from ..diagram import DotNotInstalled, topology_svg
-from .apidoc import CONDITIONAL_GET, ETAG_HEADER, doc, error_responses
+from .apidoc import CONDITIONAL_GET, doc, error_responses
 from .lookup import find_revision
 from .schemas import RevisionArgsSchema
 from .views import conditional_body
@@ -32,7 +32,6 @@ class Diagram(MethodView):
         description="Components grouped by role inside the Kubernetes cluster, external "
         "data sources outside it, Service types and ports, an arrow per dependsOn edge; its "
         "ETag is the sha256 of the body",
-        headers=ETAG_HEADER,
     )
     @error_responses(blp, 404, 503)
     def get(self, name: str, revision: int | None):

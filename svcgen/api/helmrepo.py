@@ -21,7 +21,7 @@ from flask_smorest import Blueprint
 from .. import history
 from ..errors import TopologyNotFound
 from ..helmindex import build_index
-from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, ETAG_HEADER, doc, error_responses
+from .apidoc import ARCHIVE_CONTENT, CONDITIONAL_GET, doc, error_responses
 from .storage import open_session, reader
 from .views import archive_response, conditional
 
@@ -96,7 +96,6 @@ class Index(MethodView):
         200,
         content_type="application/yaml",
         description="Helm's index.yaml; its ETag is the sha256 of the body",
-        headers=ETAG_HEADER,
     )
     def get(self):
         """The chart repository's index.yaml: every revision's chart"""
@@ -114,7 +113,6 @@ class Archive(MethodView):
         200,
         content_type="application/gzip",
         description="<name>-<version>.tgz; its ETag is the sha256 of the bytes (the index's digest)",
-        headers=ETAG_HEADER,
     )
     @error_responses(blp, 404)
     def get(self, filename: str):

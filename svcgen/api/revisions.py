@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import repository
-from .apidoc import CONDITIONAL_GET, ETAG_HEADER, STORED_CONTENT, doc, error_responses
+from .apidoc import CONDITIONAL_GET, STORED_CONTENT, doc, error_responses
 from .schemas import MAX_REVISION, RevisionListSchema
 from .storage import open_session
 from .views import conditional, revision_detail, timestamp
@@ -48,7 +48,6 @@ class Revision(MethodView):
         200,
         description="The revision's document, plus createdBy (the name of the token "
         "that stored it; null for revisions stored without one)",
-        headers=ETAG_HEADER,
     )
     @error_responses(blp, 404)
     def get(self, name: str, number: int):

@@ -18,6 +18,7 @@ from .apidoc import (
     STORED_CONTENT,
     doc,
     error_responses,
+    header_parameter,
 )
 from .auth import current_token_name
 from .bodies import read_valid_document
@@ -35,25 +36,19 @@ from .views import (
 
 blp = Blueprint("topologies", __name__, description="Stored topologies and their revisions.")
 
-_IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": False,
-    "description": "the ETag of the revision the change is based on (strong: a W/ tag "
-    "never matches); required (428 without it) when the server sets REQUIRE_IF_MATCH",
-    "schema": {"type": "string"},
-}
-_IF_NONE_MATCH = {
-    "in": "header",
-    "name": "If-None-Match",
-    "required": False,
-    "description": "412 when it names the current revision's ETag or is * (a topology of "
-    "that name exists): RFC 9110 section 13.1.2",
-    "schema": {"type": "string"},
-}
+_IF_MATCH = header_parameter(
+    "If-Match",
+    "the ETag of the revision the change is based on (strong: a W/ tag never matches); "
+    "required (428 without it) when the server sets REQUIRE_IF_MATCH",
+)
+_IF_NONE_MATCH = header_parameter(
+    "If-None-Match",
+    "412 when it names the current revision's ETag or is * (a topology of that name "
+    "exists): RFC 9110 section 13.1.2",
+)
 
 
-def if_match():
+def preconditions():
     """The preconditions of a ``PUT`` or ``DELETE`` (``If-Match``, then
     ``If-None-Match``, RFC 9110 section 13.2.2) as one test of the current revision's
     (unquoted) ETag, or ``None`` without either header.
@@ -64,13 +59,16 @@ def if_match():
 
     - ``If-Match`` or ``If-None-Match`` that names no entity tag Werkzeug can read
       (``If-Match: not quoted``): never taken for no precondition;
+    - ``If-Match`` naming the tag only as weak (``W/"..."``): writes compare strongly
+      (RFC 9110 section 13.1.1), so it never matches;
     - ``If-Match`` naming no tag of the form svcgen makes (40 hexadecimal digits,
       :data:`svcgen.stored.ETAG_FORM`): it cannot be a revision's, so "has changed"
       would mislead;
-    - ``If-Match`` naming the tag only as weak (``W/"..."``): writes compare strongly
-      (RFC 9110 section 13.1.1), so it never matches;
     - ``If-None-Match`` that is ``*`` or names the tag (weak comparison, section
       13.1.2): the write is refused; a ``PUT`` never creates, so ``*`` never passes.
+
+    What does not depend on the tag is worked out once here; the test runs before the
+    body is read and again under the write lock.
 
     :raises PreconditionRequired: there is no ``If-Match`` and the app's
         ``REQUIRE_IF_MATCH`` setting is true (``SVCGEN_REQUIRE_IF_MATCH=true``).
@@ -86,6 +84,13 @@ def if_match():
     if not (sent_if_match or sent_if_none_match):
         return None
     wanted, unwanted = asked.if_match, asked.if_none_match
+    if sent_if_match and not wanted:
+        unreadable = "If-Match"
+    elif sent_if_none_match and not unwanted:
+        unreadable = "If-None-Match"
+    else:
+        unreadable = None
+    foreign = not any(ETAG_FORM.fullmatch(tag) for tag in wanted.as_set(include_weak=True))
     instead = (
         "drop If-None-Match to delete it"
         if asked.method == "DELETE"
@@ -93,19 +98,18 @@ def if_match():
     )
 
     def passes(etag: str) -> bool:
-        for header, tags in (("If-Match", wanted), ("If-None-Match", unwanted)):
-            if header in asked.headers and not tags:
-                raise PreconditionFailed(
-                    f"{header} names no entity tag: send the ETag as the server sent it, "
-                    f'in double quotes ({header}: "{etag[:8]}...")'
-                )
+        if unreadable is not None:
+            raise PreconditionFailed(
+                f"{unreadable} names no entity tag: send the ETag as the server sent it, "
+                f'in double quotes ({unreadable}: "{etag[:8]}...")'
+            )
         if sent_if_match and not wanted.contains(etag):
             if wanted.is_weak(etag):
                 raise PreconditionFailed(
                     "If-Match names the current ETag as weak (W/...); PUT and DELETE "
                     "compare ETags strongly (RFC 9110 section 13.1.1): send it without W/"
                 )
-            if not any(ETAG_FORM.fullmatch(tag) for tag in wanted.as_set(include_weak=True)):
+            if foreign:
                 raise PreconditionFailed(
                     "If-Match names no ETag svcgen makes (40 hexadecimal digits in double "
                     "quotes): GET the topology and send its ETag header as it came"
@@ -176,7 +180,7 @@ class Topology(MethodView):
 
     @doc(blp, **CONDITIONAL_GET)
     @doc(blp, responses={200: {"content": STORED_CONTENT}})
-    @blp.response(200, description="The current revision", headers=ETAG_HEADER)
+    @blp.response(200, description="The current revision")
     @error_responses(blp, 404)
     def get(self, name: str):
         """Read a topology's current document"""
@@ -192,7 +196,7 @@ class Topology(MethodView):
     @error_responses(blp, 400, 404, 412, 413, 415, 422, 428)
     def put(self, name: str):
         """Replace a topology's document: a new revision"""
-        precondition = if_match()
+        precondition = preconditions()
         current = history.get_current(reader(), name)  # a 404 before the body
         if precondition is not None and not precondition(current.etag):
             raise repository.changed(name, current.number)  # a 412 before the body, too
@@ -225,7 +229,7 @@ class Topology(MethodView):
     @error_responses(blp, 404, 412, 428)
     def delete(self, name: str):
         """Delete a topology, all its revisions and their charts"""
-        precondition = if_match()
+        precondition = preconditions()
         with open_session() as session, session.begin():
             deleted = repository.delete_topology(session, name, if_match=precondition)
         return {
