@@ -361,10 +361,14 @@ def test_an_unreadable_precondition_of_either_kind_is_412(client, shop, header, 
     assert client.get(f"{BASE}/shop").get_json()["revision"] == 1
 
 
-@pytest.mark.parametrize("value", ["garbage", '"garbage"', 'W/"x", "0123"'])
+@pytest.mark.parametrize("value", ["garbage", '"garbage"', 'W/"x", "0123"', '""', 'W/"", "2W6?1$"'])
 def test_an_if_match_that_is_no_etag_of_ours_says_so(client, shop, value):
     """A tag that cannot be a revision's (svcgen's are 40 hexadecimal digits) is not
-    told the topology has changed."""
+    told the topology has changed; an empty tag, which Werkzeug reads as None, is one
+    (it was a 500, found by the OpenAPI fuzzer). A topology that does not exist is a
+    404 first."""
+    missing = client.delete(f"{BASE}/nope", headers={"If-Match": value})
+    assert (missing.status_code, missing.get_json()["message"]) == (404, "no topology named 'nope'")
     create(client, shop)
     response = client.put(f"{BASE}/shop", json=shop, headers={"If-Match": value})
     assert (response.status_code, response.get_json()["message"]) == (

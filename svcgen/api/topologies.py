@@ -90,7 +90,8 @@ def preconditions():
         unreadable = "If-None-Match"
     else:
         unreadable = None
-    foreign = not any(ETAG_FORM.fullmatch(tag) for tag in wanted.as_set(include_weak=True))
+    # Werkzeug reads an empty tag (W/"" or "") as None
+    foreign = not any(tag and ETAG_FORM.fullmatch(tag) for tag in wanted.as_set(include_weak=True))
     instead = (
         "drop If-None-Match to delete it"
         if asked.method == "DELETE"
